@@ -1,0 +1,161 @@
+// SharedArray: a fixed-length array in the shared heap, elements with field semantics.
+// Block: [K_ARRAY, size, length (uint32), gc word, element 0, element 1, ...]
+//
+// Access: `a.get(i)` / `a.set(i, v)` / `a.at(i)` are the fast path (same cost as a struct field). `a[i]` also
+// works, through a Proxy placed *behind* SharedArray.prototype in the prototype chain: methods and `length`
+// are found before the Proxy, so only integer keys reach its traps (about ×35 slower than get/set).
+
+import { codes } from '../errors.js';
+import { canBeShared, decodeWord, encode, readSlot, registerKind, SharedHandle } from './core.js';
+import { alloc, ensureHeap, heap, i32, K_ARRAY } from './heap.js';
+import { describe } from './values.js';
+import type { Shareable } from './types.js';
+
+const HEADER = 4;
+const MAX_LENGTH = 2 ** 32 - 2;
+
+function arrayAddr(v: unknown): number {
+  const a = SharedHandle.addrOf(v);
+  if (a < 0 || (i32[a]! & 0xff) !== K_ARRAY) throw codes.ERR_MODMAP_INVALID_SHARED(describe(v), 'a SharedArray');
+  return a;
+}
+
+function lengthAt(a: number): number {
+  return i32[a + 2]! >>> 0;
+}
+
+function allocArray(length: number): number {
+  ensureHeap();
+  if (length + HEADER > heap.maxWords) throw codes.ERR_MODMAP_HEAP_EXHAUSTED((length + HEADER) * 4, heap.sab!.byteLength);
+  const size = HEADER + length;
+  const a = alloc(size);
+  i32[a + 2] = length | 0;
+  i32[a + 1] = (size + 1) & ~1;
+  i32[a] = K_ARRAY;
+  return a;
+}
+
+function prepare(args: unknown[]): { length: number; values: unknown[] | null } {
+  if (args.length === 1 && typeof args[0] === 'number') {
+    const n = args[0];
+    if (!Number.isInteger(n) || n < 0 || n > MAX_LENGTH) throw codes.ERR_MODMAP_INVALID_LENGTH(String(n));
+    return { length: n, values: null };
+  }
+  for (let i = 0; i < args.length; i++) {
+    if (!canBeShared(args[i])) throw codes.ERR_MODMAP_NOT_SHAREABLE(`element ${i} of a SharedArray`, describe(args[i]));
+  }
+  return { length: args.length, values: args };
+}
+
+/**
+ * A fixed-length shared array. `new SharedArray(n)` makes `n` undefined elements (one numeric argument is a
+ * length, as with Array); `new SharedArray(a, b, c)` makes an array of those values.
+ * @example
+ * const a = new SharedArray<number>(3); a.set(0, 42); a[1] = 7; a.get(0) === 42; a.length === 3;
+ */
+export class SharedArray<T extends Shareable = Shareable> extends SharedHandle {
+  [index: number]: T;
+
+  constructor(length: number);
+  constructor(...values: T[]);
+  constructor(...args: unknown[]) {
+    const { length, values } = prepare(args);
+    const a = allocArray(length);
+    super(a);
+    if (values !== null) {
+      // Encoding may allocate boxes; a failure leaves an unreachable array and nothing else changed.
+      for (let i = 0; i < length; i++) Atomics.store(i32, a + HEADER + i, encode(values[i], `element ${i} of a SharedArray`));
+    }
+  }
+
+  /** Number of elements (fixed). */
+  get length(): number {
+    return lengthAt(arrayAddr(this));
+  }
+
+  /** Element `i`, or undefined when `i` is not an index inside the array. */
+  get(i: number): T {
+    const a = arrayAddr(this);
+    if (i >>> 0 === i && i < lengthAt(a)) {
+      const s = a + HEADER + i;
+      const w = i32[s]!;
+      return ((w & 1) !== 0 ? w >> 1 : readSlot(s, w)) as T;
+    }
+    return undefined as T;
+  }
+
+  /** Store `v` at index `i`. RangeError outside the array; TypeError (element unchanged) for unshareable values. */
+  set(i: number, v: T): void {
+    const a = arrayAddr(this);
+    if (!(i >>> 0 === i && i < lengthAt(a))) throw codes.ERR_MODMAP_INDEX_OUT_OF_RANGE(String(i), lengthAt(a));
+    const s = a + HEADER + i;
+    if (typeof v === 'number') {
+      const w = (v << 1) | 1;
+      if (w >> 1 === v && (v !== 0 || 1 / v > 0)) {
+        i32[s] = w;
+        return;
+      }
+    }
+    Atomics.store(i32, s, encode(v, `element ${i} of a SharedArray`));
+  }
+
+  /** Element at `i`, counting from the end for negative `i` (like Array.prototype.at). */
+  at(i: number): T {
+    const len = lengthAt(arrayAddr(this));
+    const k = Math.trunc(Number(i)) || 0;
+    return this.get(k < 0 ? len + k : k);
+  }
+
+  *[Symbol.iterator](): IterableIterator<T> {
+    const a = arrayAddr(this);
+    const len = lengthAt(a);
+    for (let i = 0; i < len; i++) yield decodeWord(Atomics.load(i32, a + HEADER + i)) as T;
+  }
+
+  toJSON(): T[] {
+    return [...this];
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](depth: number, options: { depth?: number | null }, inspect: (v: unknown, o: object) => string): string {
+    if (depth < 0) return `[SharedArray(${this.length})]`;
+    const nested = { ...options, depth: options.depth === null || options.depth === undefined ? null : options.depth - 1 };
+    return `SharedArray(${this.length}) ${inspect([...this], nested)}`;
+  }
+
+  /** True for SharedArray handles. */
+  static isSharedArray(v: unknown): v is SharedArray {
+    const a = SharedHandle.addrOf(v);
+    return a >= 0 && (i32[a]! & 0xff) === K_ARRAY;
+  }
+}
+
+function indexOf(key: string | symbol): number {
+  if (typeof key !== 'string') return -1;
+  const n = Number(key);
+  return Number.isInteger(n) && n >= 0 && n <= MAX_LENGTH && String(n) === key ? n : -1;
+}
+
+const indexTraps: ProxyHandler<object> = {
+  get(target, key, receiver) {
+    const i = indexOf(key);
+    if (i >= 0 && SharedArray.isSharedArray(receiver)) return (receiver as SharedArray).get(i);
+    return Reflect.get(target, key, receiver);
+  },
+  set(target, key, value, receiver) {
+    const i = indexOf(key);
+    if (i >= 0 && SharedArray.isSharedArray(receiver)) {
+      const arr = receiver as SharedArray;
+      if (i >= arr.length) return false;
+      arr.set(i, value as Shareable);
+      return true;
+    }
+    if (SharedArray.isSharedArray(receiver)) return false; // sealed: no new properties
+    return Reflect.set(target, key, value, receiver);
+  },
+  has(target, key) {
+    return Reflect.has(target, key);
+  },
+};
+
+Object.setPrototypeOf(SharedArray.prototype, new Proxy(Object.create(SharedHandle.prototype) as object, indexTraps));
+registerKind(K_ARRAY, SharedArray);

@@ -1,0 +1,461 @@
+// The object model: handles, field slots, the per-agent identity cache and struct type descriptors.
+//
+// A handle is a small, non-extensible JS object whose only state is the private word address `#a` of its
+// block in the shared heap. Fields are accessors on a prototype modmap owns (the base class returned by
+// SharedStruct), so a field access is: load #a, load one Int32 word, test its tag.
+
+import { codes } from '../errors.js';
+import {
+  alloc,
+  ensureHeap,
+  ensureMapped,
+  heap,
+  i32,
+  H_TYPES,
+  K_ARRAY,
+  K_BIGINT,
+  K_CONDITION,
+  K_F64,
+  K_MUTEX,
+  K_STRING,
+  K_STRUCT,
+  K_TYPE,
+} from './heap.js';
+import {
+  boxBigInt,
+  boxNumber,
+  boxString,
+  describe,
+  readBigInt,
+  readNumberBox,
+  readString,
+  W_FALSE,
+  W_NULL,
+  W_TRUE,
+  W_UNDEFINED,
+} from './values.js';
+
+const IMMEDIATES = [undefined, null, false, true] as const;
+
+/** Words before the first field of a struct: [kind, size, type descriptor, gc word]. */
+export const STRUCT_HEADER = 4;
+
+export class SharedHandle {
+  #a: number;
+  /** True once the handle is in the identity cache (its address escaped to shared memory or a message). */
+  #r = false;
+
+  constructor(a: number) {
+    this.#a = a;
+    Object.preventExtensions(this);
+  }
+
+  /** The block address of a handle, or -1 for anything else. */
+  static addrOf(v: unknown): number {
+    return typeof v === 'object' && v !== null && #a in v ? (v as SharedHandle).#a : -1;
+  }
+
+  /** The block address; throws a TypeError (from the engine's brand check) for a non-handle. */
+  static addr(h: SharedHandle): number {
+    return h.#a;
+  }
+
+  /** Mark the handle as registered; returns false if it already was. */
+  static claimRegistration(h: SharedHandle): boolean {
+    if (h.#r) return false;
+    h.#r = true;
+    return true;
+  }
+
+  /** Accessor pair for the word at offset `off` of the block. Kept tiny so that V8 inlines it at the call site. */
+  static fieldAccessor(off: number, enumerable: boolean): PropertyDescriptor {
+    return {
+      get(this: SharedHandle): unknown {
+        const w = i32[this.#a + off]!;
+        return (w & 1) !== 0 ? w >> 1 : readSlot(this.#a + off, w);
+      },
+      set(this: SharedHandle, v: unknown): void {
+        const s = this.#a + off;
+        if (typeof v === 'number') {
+          const w = (v << 1) | 1;
+          // Small integers are one self-contained word: a plain (tear-free) Int32 store is enough.
+          if (w >> 1 === v && (v !== 0 || 1 / v > 0)) {
+            i32[s] = w;
+            return;
+          }
+        }
+        writeSlot(s, v, this);
+      },
+      enumerable,
+      configurable: false,
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Slots: reading and writing one word with full value semantics.
+
+/** Read a slot whose plain read gave the even word `w` (an immediate or an address). */
+export function readSlot(slot: number, w: number): unknown {
+  if (w < 8) return IMMEDIATES[w >> 1];
+  // An address: re-read it with an atomic load so that the box it names is visible (synchronizes-with the
+  // Atomics.store that published it). The atomic read may see a newer word; that is the value we return.
+  const w2 = Atomics.load(i32, slot);
+  return decodeWord(w2);
+}
+
+/** Decode a word obtained by an atomic read. */
+export function decodeWord(w: number): unknown {
+  if ((w & 1) !== 0) return w >> 1;
+  if (w < 8) return IMMEDIATES[w >> 1];
+  return decodeAddress(w);
+}
+
+export function decodeAddress(p: number): unknown {
+  if (p + 4 > i32.length) ensureMapped(p + 4);
+  const kind = i32[p]! & 0xff;
+  switch (kind) {
+    case K_F64:
+      return readNumberBox(p);
+    case K_STRING:
+      return readString(p);
+    case K_BIGINT:
+      return readBigInt(p);
+    case K_STRUCT:
+    case K_ARRAY:
+    case K_MUTEX:
+    case K_CONDITION:
+      return canonical(p, kind);
+    default:
+      throw codes.ERR_MODMAP_INVALID_SHARED(`The word at address ${p} (kind ${kind})`, 'a shared value');
+  }
+}
+
+/**
+ * Encode `v` into a word, allocating a box if it needs one. Throws (and allocates nothing) for values that
+ * cannot be shared. `where` names the destination for the error message.
+ */
+export function encode(v: unknown, where: string): number {
+  switch (typeof v) {
+    case 'number': {
+      const w = (v << 1) | 1;
+      if (w >> 1 === v && (v !== 0 || 1 / v > 0)) return w;
+      return boxNumber(v);
+    }
+    case 'string':
+      return boxString(v);
+    case 'boolean':
+      return v ? W_TRUE : W_FALSE;
+    case 'undefined':
+      return W_UNDEFINED;
+    case 'bigint':
+      return boxBigInt(v);
+    case 'object': {
+      if (v === null) return W_NULL;
+      const a = SharedHandle.addrOf(v);
+      if (a >= 0) {
+        escape(v as SharedHandle, a);
+        return a;
+      }
+      break;
+    }
+  }
+  throw codes.ERR_MODMAP_NOT_SHAREABLE(where, describe(v));
+}
+
+/** Can `v` be stored in a field? Exactly the values encode() accepts. */
+export function canBeShared(v: unknown): boolean {
+  switch (typeof v) {
+    case 'number':
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+    case 'bigint':
+      return true;
+    case 'object':
+      return v === null || SharedHandle.addrOf(v) >= 0;
+    default:
+      return false;
+  }
+}
+
+export function writeSlot(slot: number, v: unknown, owner: SharedHandle): void {
+  const w = encode(v, fieldName(owner, slot));
+  Atomics.store(i32, slot, w);
+}
+
+function fieldName(owner: SharedHandle, slot: number): string {
+  const a = SharedHandle.addr(owner);
+  const kind = i32[a]! & 0xff;
+  if (kind === K_STRUCT) {
+    const info = typeAt(i32[a + 2]!);
+    return `field ${JSON.stringify(info.names[slot - a - STRUCT_HEADER])} of ${info.className}`;
+  }
+  if (kind === K_ARRAY) return `element ${slot - a - 4} of a SharedArray`;
+  return 'a shared slot';
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Identity: one JS object per shared block per agent.
+//
+// `weak` maps an address to a WeakRef of its handle; a FinalizationRegistry removes dead entries. WeakRef.deref
+// is slow in V8 (measured ~190 ns), so a direct-mapped array of strong references to recently used handles sits
+// in front of it. That array is bounded (HOT_SIZE entries) and is emptied 2 s after it was last filled, so it
+// delays collection of a handle by at most that long and never leaks.
+
+const HOT_BITS = 18;
+const HOT_SIZE = 1 << HOT_BITS;
+const HOT_MASK = HOT_SIZE - 1;
+const HOT_AGE_MS = 2000;
+
+let hot: (SharedHandle | undefined)[] = new Array<SharedHandle | undefined>(HOT_SIZE).fill(undefined);
+let hotTimer: unknown = null;
+const weak = new Map<number, WeakRef<SharedHandle>>();
+const finalizer = new FinalizationRegistry<number>((a) => {
+  const ref = weak.get(a);
+  if (ref !== undefined && ref.deref() === undefined) weak.delete(a);
+});
+
+function scheduleHotAging(): void {
+  if (hotTimer !== null || typeof setTimeout !== 'function') return;
+  const t = setTimeout(() => {
+    hot.fill(undefined);
+    hotTimer = null;
+  }, HOT_AGE_MS) as unknown as { unref?: () => void };
+  t.unref?.();
+  hotTimer = t;
+}
+
+/** Note that a handle's address escaped (stored in shared memory or encoded for a message). */
+function escape(h: SharedHandle, a: number): void {
+  if (SharedHandle.claimRegistration(h)) {
+    weak.set(a, new WeakRef(h));
+    finalizer.register(h, a);
+  }
+}
+
+/** The canonical handle for the block at `p` of kind `kind`. */
+export function canonical(p: number, kind: number): SharedHandle {
+  const idx = (p >>> 2) & HOT_MASK;
+  const o = hot[idx];
+  if (o !== undefined && SharedHandle.addr(o) === p) return o;
+  return canonicalSlow(p, kind, idx);
+}
+
+function canonicalSlow(p: number, kind: number, idx: number): SharedHandle {
+  let h = weak.get(p)?.deref();
+  if (h === undefined) {
+    h = materialize(p, kind);
+    escape(h, p);
+  }
+  hot[idx] = h;
+  scheduleHotAging();
+  return h;
+}
+
+/** Internal, for tests: number of live identity entries and a way to drop the strong cache. */
+export function identityStats(): { weakEntries: number } {
+  return { weakEntries: weak.size };
+}
+export function clearHotCache(): void {
+  hot.fill(undefined);
+}
+
+type NewTarget = abstract new (...args: never[]) => unknown;
+const kindTargets = new Map<number, NewTarget>();
+
+/** SharedArray, Mutex and Condition register the constructor whose prototype their handles get. */
+export function registerKind(kind: number, target: NewTarget): void {
+  kindTargets.set(kind, target);
+}
+
+function materialize(p: number, kind: number): SharedHandle {
+  ensureMapped(p + 2);
+  ensureMapped(p + i32[p + 1]!);
+  const target = kind === K_STRUCT ? typeAt(i32[p + 2]!).newTarget : kindTargets.get(kind)!;
+  return Reflect.construct(SharedHandle, [p], target) as SharedHandle;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Struct types. Each class that constructs instances (the most derived class, `new.target`) gets a type
+// descriptor block in the heap, and every instance header points at it:
+//   [K_TYPE, size, fieldCount, key (string address, 0 until the registry sets it), next type, class name
+//    (string address), reserved, reserved, name of field 0, name of field 1, ...]
+// The registry (issue 5) keys descriptors by (module URL, export name) through the `key` word and the list
+// headed at H_TYPES. An agent that meets a descriptor it did not create builds a fallback prototype from the
+// field names, so fields work there before the registry lands.
+
+const TYPE_HEADER = 8;
+
+export interface TypeInfo {
+  readonly addr: number;
+  readonly names: readonly string[];
+  readonly offsets: ReadonlyMap<string, number>;
+  readonly className: string;
+  /** Reflect.construct target whose prototype instances of this type get in this agent. */
+  readonly newTarget: NewTarget;
+  /** True when this agent does not know the class (a fallback prototype with fields only). */
+  readonly fallback: boolean;
+}
+
+const typesByAddr = new Map<number, TypeInfo>();
+const typesByCtor = new WeakMap<object, TypeInfo>();
+/** Field lists of the base classes made by SharedStruct() and SharedStruct.extend(). */
+export const layouts = new WeakMap<object, readonly string[]>();
+
+let lastTarget: unknown = null;
+let lastType: TypeInfo | null = null;
+
+function offsetsOf(names: readonly string[]): Map<string, number> {
+  return new Map(names.map((n, i) => [n, STRUCT_HEADER + i]));
+}
+
+export function layoutOfClass(ctor: unknown): readonly string[] | undefined {
+  for (let c = ctor; c !== null && c !== undefined; c = Object.getPrototypeOf(c)) {
+    const l = layouts.get(c as object);
+    if (l !== undefined) return l;
+    if (c === Function.prototype) break;
+  }
+  return undefined;
+}
+
+function createType(ctor: NewTarget): TypeInfo {
+  const names = layoutOfClass(ctor);
+  if (names === undefined) throw codes.ERR_MODMAP_INVALID_SHARED(String(ctor.name), 'a shared struct class');
+  ensureHeap();
+  const className = typeof ctor.name === 'string' && ctor.name ? ctor.name : 'SharedStruct';
+  // Allocate every piece first: if the heap is exhausted half-way, the type is simply not published.
+  const nameWords = names.map((n) => boxString(n));
+  const classWord = boxString(className);
+  const size = TYPE_HEADER + names.length;
+  const t = alloc(size);
+  for (let i = 0; i < names.length; i++) i32[t + TYPE_HEADER + i] = nameWords[i]!;
+  i32[t + 5] = classWord;
+  i32[t + 2] = names.length;
+  i32[t + 1] = (size + 1) & ~1;
+  i32[t] = K_TYPE;
+  // Publish on the global list (a release: the whole descriptor is visible to whoever walks the list).
+  for (;;) {
+    const head = Atomics.load(i32, H_TYPES);
+    i32[t + 4] = head;
+    if (Atomics.compareExchange(i32, H_TYPES, head, t) === head) break;
+  }
+  const info: TypeInfo = { addr: t, names, offsets: offsetsOf(names), className, newTarget: ctor, fallback: false };
+  typesByAddr.set(t, info);
+  typesByCtor.set(ctor, info);
+  return info;
+}
+
+/** The type of instances constructed with `new.target === ctor`. */
+export function typeForClass(ctor: NewTarget): TypeInfo {
+  if (ctor === lastTarget) return lastType!;
+  const info = typesByCtor.get(ctor) ?? createType(ctor);
+  lastTarget = ctor;
+  lastType = info;
+  return info;
+}
+
+/** The type descriptor at `t`, building a fallback prototype when this agent has not met it. */
+export function typeAt(t: number): TypeInfo {
+  const known = typesByAddr.get(t);
+  if (known !== undefined) return known;
+  ensureMapped(t + TYPE_HEADER);
+  if ((i32[t]! & 0xff) !== K_TYPE) throw codes.ERR_MODMAP_INVALID_SHARED(`The block at ${t}`, 'a struct type');
+  const n = i32[t + 2]!;
+  ensureMapped(t + TYPE_HEADER + n);
+  const names: string[] = [];
+  for (let i = 0; i < n; i++) names.push(readString(Atomics.load(i32, t + TYPE_HEADER + i)));
+  const classWord = i32[t + 5]!;
+  const className = classWord !== 0 ? readString(classWord) : 'SharedStruct';
+  const proto = Object.create(fallbackRoot.prototype) as object;
+  for (let i = 0; i < n; i++) Object.defineProperty(proto, names[i]!, SharedHandle.fieldAccessor(STRUCT_HEADER + i, true));
+  const target = function () {} as unknown as NewTarget;
+  (target as { prototype: object }).prototype = proto;
+  Object.defineProperty(proto, 'constructor', { value: target, writable: true, configurable: true });
+  Object.defineProperty(target, 'name', { value: className });
+  const info: TypeInfo = { addr: t, names, offsets: offsetsOf(names), className, newTarget: target, fallback: true };
+  typesByAddr.set(t, info);
+  return info;
+}
+
+/** The type of a struct handle, or undefined for anything else. */
+export function typeOfStruct(v: unknown): TypeInfo | undefined {
+  const a = SharedHandle.addrOf(v);
+  if (a < 0 || (i32[a]! & 0xff) !== K_STRUCT) return undefined;
+  return typeAt(i32[a + 2]!);
+}
+
+/** Allocate the block of a new struct whose class is `ctor`. */
+export function allocStruct(ctor: NewTarget): number {
+  const info = typeForClass(ctor);
+  const n = info.names.length;
+  const size = STRUCT_HEADER + n;
+  const a = alloc(size);
+  // Fresh heap memory is zero, so every field already reads as undefined (word 0). The free-list allocator of
+  // issue 7 must hand out zeroed blocks to keep this true.
+  i32[a + 2] = info.addr;
+  i32[a + 1] = (size + 1) & ~1;
+  i32[a] = K_STRUCT;
+  return a;
+}
+
+// The root of every struct prototype chain. Instances of unknown classes (fallbacks) also inherit from it.
+const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
+
+export class StructRoot extends SharedHandle {
+  toJSON(): Record<string, unknown> {
+    const info = typeOfStruct(this)!;
+    const a = SharedHandle.addr(this);
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < info.names.length; i++) {
+      out[info.names[i]!] = decodeWord(Atomics.load(i32, a + STRUCT_HEADER + i));
+    }
+    return out;
+  }
+
+  [inspectSymbol](depth: number, options: { depth?: number | null }, inspect: (v: unknown, o: object) => string): string {
+    const info = typeOfStruct(this)!;
+    const label = info.fallback ? `${info.className} [class not loaded here]` : info.className;
+    if (depth < 0) return `[${label}]`;
+    const a = SharedHandle.addr(this);
+    const fields: Record<string, unknown> = {};
+    for (let i = 0; i < info.names.length; i++) {
+      fields[info.names[i]!] = decodeWord(Atomics.load(i32, a + STRUCT_HEADER + i));
+    }
+    const nested = { ...options, depth: options.depth === null || options.depth === undefined ? null : options.depth - 1 };
+    return `${label} ${inspect(fields, nested)}`;
+  }
+}
+
+class FallbackRoot extends StructRoot {}
+const fallbackRoot = FallbackRoot;
+
+// ---------------------------------------------------------------------------------------------------------
+// Object.freeze cannot fail on an ordinary object without own properties, so modmap makes it refuse shared
+// handles explicitly (their fields stay writable). Installed once per realm.
+
+const kPatched = Symbol.for('modmap.structs.freezePatched');
+const g = globalThis as unknown as Record<symbol, unknown>;
+if (g[kPatched] !== true) {
+  const originalFreeze = Object.freeze;
+  const originalIsFrozen = Object.isFrozen;
+  Object.defineProperty(Object, 'freeze', {
+    value: function freeze<T>(o: T): T {
+      if (SharedHandle.addrOf(o) >= 0) throw codes.ERR_MODMAP_IMMUTABLE_LAYOUT('Object.freeze');
+      return originalFreeze(o);
+    },
+    writable: true,
+    configurable: true,
+  });
+  Object.defineProperty(Object, 'isFrozen', {
+    value: function isFrozen(o: unknown): boolean {
+      if (SharedHandle.addrOf(o) >= 0) return false;
+      return originalIsFrozen(o);
+    },
+    writable: true,
+    configurable: true,
+  });
+  Object.defineProperty(g, kPatched, { value: true });
+}
+
+export { heap };

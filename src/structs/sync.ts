@@ -1,0 +1,306 @@
+// Mutex and Condition in the shared heap.
+//
+// Mutex block:     [K_MUTEX, 6, gc word, state, reserved (owner epoch, for robust mutexes), reserved]
+//   state = 0 (unlocked) or ownerAgentId | CONTENDED? — the owner's agent id is in the lock word itself, so a
+//   later "owner died" check (robust mutexes) can read who holds it, and self-deadlock is detected for free.
+// Condition block: [K_CONDITION, 6, gc word, sequence, waiters, reserved]
+//   wait() samples the sequence, unlocks, and sleeps on the sequence word; notify() bumps it and wakes.
+
+import { codes } from '../errors.js';
+import { registerKind, SharedHandle } from './core.js';
+import { alloc, ensureHeap, heap, i32, K_CONDITION, K_MUTEX } from './heap.js';
+import { describe } from './values.js';
+
+const CONTENDED = 1 << 30;
+const OWNER = CONTENDED - 1;
+const M_STATE = 3;
+const C_SEQ = 3;
+const C_WAITERS = 4;
+const POLL_MS = 4;
+
+const disposeSymbol: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for('nodejs.dispose');
+
+let canBlockCache: boolean | null = null;
+/** Can this agent block in Atomics.wait? (A browser main thread cannot.) */
+export function canBlock(): boolean {
+  if (canBlockCache === null) {
+    try {
+      // A value mismatch returns at once where waiting is allowed, and throws where it is not.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+      canBlockCache = true;
+    } catch {
+      canBlockCache = false;
+    }
+  }
+  return canBlockCache;
+}
+
+/** Internal, for tests: pretend this agent cannot block (null restores detection). */
+export function setCanBlockForTesting(v: boolean | null): void {
+  canBlockCache = v;
+}
+
+const hasWaitAsync = typeof (Atomics as { waitAsync?: unknown }).waitAsync === 'function';
+
+/** Wait asynchronously until word `index` is no longer `value` (or timeout). Resolves to true unless it timed out. */
+function waitAsyncOn(index: number, value: number, timeoutMs: number): Promise<boolean> {
+  if (hasWaitAsync) {
+    const r = (Atomics as unknown as {
+      waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: Promise<string> | string };
+    }).waitAsync(i32, index, value, timeoutMs);
+    if (!r.async) return Promise.resolve(r.value !== 'timed-out');
+    return (r.value as Promise<string>).then((v) => v !== 'timed-out');
+  }
+  // Fallback: poll.
+  const start = Date.now();
+  return new Promise((resolve) => {
+    const tick = (): void => {
+      if (Atomics.load(i32, index) !== value) resolve(true);
+      else if (Date.now() - start >= timeoutMs) resolve(false);
+      else setTimeout(tick, POLL_MS);
+    };
+    tick();
+  });
+}
+
+function mutexAddr(v: unknown): number {
+  const a = SharedHandle.addrOf(v);
+  if (a < 0 || (i32[a]! & 0xff) !== K_MUTEX) throw codes.ERR_MODMAP_INVALID_SHARED(describe(v), 'a Mutex');
+  return a;
+}
+
+function conditionAddr(v: unknown): number {
+  const a = SharedHandle.addrOf(v);
+  if (a < 0 || (i32[a]! & 0xff) !== K_CONDITION) throw codes.ERR_MODMAP_INVALID_SHARED(describe(v), 'a Condition');
+  return a;
+}
+
+function tryAcquire(s: number): boolean {
+  return Atomics.compareExchange(i32, s, 0, heap.agentId) === 0;
+}
+
+/**
+ * Block until the lock word `s` is ours, or until `deadline` (ms, Date.now() based; Infinity = no limit).
+ * Returns false on timeout. Three-state futex lock: 0, owner, owner|CONTENDED.
+ */
+function acquireBlocking(s: number, deadline: number): boolean {
+  const me = heap.agentId;
+  let c = Atomics.compareExchange(i32, s, 0, me);
+  if (c === 0) return true;
+  if ((c & OWNER) === me) throw codes.ERR_MODMAP_SELF_DEADLOCK();
+  for (;;) {
+    if (c !== 0) {
+      if ((c & CONTENDED) === 0) {
+        const prev = Atomics.compareExchange(i32, s, c, c | CONTENDED);
+        if (prev !== c) {
+          c = prev;
+          continue;
+        }
+        c |= CONTENDED;
+      }
+      const remaining = deadline === Infinity ? Infinity : deadline - Date.now();
+      if (remaining <= 0) return false;
+      Atomics.wait(i32, s, c, remaining);
+    }
+    // We may not be the only waiter, so keep the contended bit when we take the lock.
+    c = Atomics.compareExchange(i32, s, 0, me | CONTENDED);
+    if (c === 0) return true;
+  }
+}
+
+async function acquireAsync(s: number): Promise<void> {
+  const me = heap.agentId;
+  for (;;) {
+    let c = Atomics.compareExchange(i32, s, 0, me | CONTENDED);
+    if (c === 0) return;
+    if ((c & CONTENDED) === 0) {
+      const prev = Atomics.compareExchange(i32, s, c, c | CONTENDED);
+      if (prev !== c) continue;
+      c |= CONTENDED;
+    }
+    await waitAsyncOn(s, c, Infinity);
+  }
+}
+
+function release(s: number): void {
+  const prev = Atomics.exchange(i32, s, 0);
+  if ((prev & CONTENDED) !== 0) Atomics.notify(i32, s, 1);
+}
+
+/** Proof that this agent holds a mutex. `using token = Mutex.lock(m)` unlocks at the end of the block. */
+export class UnlockToken {
+  #mutex: Mutex;
+  #locked = true;
+
+  /** @internal */
+  constructor(mutex: Mutex) {
+    this.#mutex = mutex;
+  }
+
+  /** True until unlock() is called. */
+  get locked(): boolean {
+    return this.#locked;
+  }
+
+  /** Unlock the mutex. Returns false (and does nothing) if this token already unlocked it. */
+  unlock(): boolean {
+    if (!this.#locked) return false;
+    this.#locked = false;
+    release(mutexAddr(this.#mutex) + M_STATE);
+    return true;
+  }
+
+  [Symbol.dispose](): void {
+    this.unlock();
+  }
+
+  /** @internal Used by Condition to re-take the lock after waiting. */
+  static relockBlocking(t: UnlockToken): void {
+    acquireBlocking(mutexAddr(t.#mutex) + M_STATE, Infinity);
+    t.#locked = true;
+  }
+  /** @internal */
+  static async relockAsync(t: UnlockToken): Promise<void> {
+    await acquireAsync(mutexAddr(t.#mutex) + M_STATE);
+    t.#locked = true;
+  }
+  /** @internal */
+  static unlockForWait(t: UnlockToken, what: string): void {
+    if (!t.#locked) throw codes.ERR_MODMAP_TOKEN_NOT_LOCKED(what);
+    t.unlock();
+  }
+}
+if (disposeSymbol !== Symbol.dispose) {
+  Object.defineProperty(UnlockToken.prototype, disposeSymbol, { value: UnlockToken.prototype[Symbol.dispose] });
+}
+
+function assertCanBlock(what: string, asyncForm: string): void {
+  if (!canBlock()) throw codes.ERR_MODMAP_CANNOT_BLOCK(what, asyncForm);
+}
+
+/** A mutual-exclusion lock in shared memory. */
+export class Mutex extends SharedHandle {
+  constructor() {
+    ensureHeap();
+    const a = alloc(6);
+    i32[a + 1] = 6;
+    i32[a] = K_MUTEX;
+    super(a);
+  }
+
+  /** Block until the mutex is ours. TypeError if this agent already holds it (that would never return). */
+  static lock(m: Mutex): UnlockToken {
+    const s = mutexAddr(m) + M_STATE;
+    if (tryAcquire(s)) return new UnlockToken(m);
+    assertCanBlock('Mutex.lock()', 'await Mutex.lockAsync(m)');
+    acquireBlocking(s, Infinity);
+    return new UnlockToken(m);
+  }
+
+  /**
+   * Take the mutex if it becomes free within `timeoutMs` (default 0: only if free now). Returns a token or null.
+   * TypeError if this agent already holds it and a timeout was given.
+   */
+  static lockIfAvailable(m: Mutex, timeoutMs = 0): UnlockToken | null {
+    const s = mutexAddr(m) + M_STATE;
+    if (tryAcquire(s)) return new UnlockToken(m);
+    const t = Number(timeoutMs);
+    if (!(t > 0)) return null;
+    assertCanBlock('Mutex.lockIfAvailable() with a timeout', 'await Mutex.lockAsync(m)');
+    return acquireBlocking(s, Date.now() + t) ? new UnlockToken(m) : null;
+  }
+
+  /** Take the mutex without blocking the agent (Atomics.waitAsync, or polling where it is missing). */
+  static async lockAsync(m: Mutex): Promise<UnlockToken> {
+    const s = mutexAddr(m) + M_STATE;
+    if (!tryAcquire(s)) await acquireAsync(s);
+    return new UnlockToken(m);
+  }
+
+  /** True for Mutex handles. */
+  static isMutex(v: unknown): v is Mutex {
+    const a = SharedHandle.addrOf(v);
+    return a >= 0 && (i32[a]! & 0xff) === K_MUTEX;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const owner = Atomics.load(i32, mutexAddr(this) + M_STATE) & OWNER;
+    return owner === 0 ? 'Mutex { unlocked }' : `Mutex { locked by agent ${owner} }`;
+  }
+}
+
+/** A condition variable in shared memory, used with a Mutex token. */
+export class Condition extends SharedHandle {
+  constructor() {
+    ensureHeap();
+    const a = alloc(6);
+    i32[a + 1] = 6;
+    i32[a] = K_CONDITION;
+    super(a);
+  }
+
+  /** Unlock `token`, sleep until notified, lock again. */
+  static wait(cv: Condition, token: UnlockToken): void {
+    Condition.waitFor(cv, token, Infinity);
+  }
+
+  /**
+   * Like wait, with a timeout. With a predicate, waits until it returns true (checked with the lock held) and
+   * returns its last result; without, returns false on timeout and true when notified.
+   */
+  static waitFor(cv: Condition, token: UnlockToken, timeoutMs: number, predicate?: () => boolean): boolean {
+    const c = conditionAddr(cv);
+    assertCanBlock('Condition.wait()', 'await Condition.waitAsync(cv, token)');
+    const deadline = Date.now() + Number(timeoutMs);
+    for (;;) {
+      if (predicate !== undefined && predicate()) return true;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0 && timeoutMs !== Infinity) return predicate !== undefined ? predicate() : false;
+      const seq = Atomics.load(i32, c + C_SEQ);
+      Atomics.add(i32, c + C_WAITERS, 1);
+      UnlockToken.unlockForWait(token, 'Condition.wait()');
+      let result: string;
+      try {
+        result = Atomics.wait(i32, c + C_SEQ, seq, timeoutMs === Infinity ? Infinity : remaining);
+      } finally {
+        Atomics.sub(i32, c + C_WAITERS, 1);
+        UnlockToken.relockBlocking(token);
+      }
+      if (predicate === undefined) return result !== 'timed-out';
+    }
+  }
+
+  /** Asynchronous wait: resolves to true when notified, false on timeout; the token is locked again either way. */
+  static async waitAsync(cv: Condition, token: UnlockToken, timeoutMs = Infinity): Promise<boolean> {
+    const c = conditionAddr(cv);
+    const seq = Atomics.load(i32, c + C_SEQ);
+    Atomics.add(i32, c + C_WAITERS, 1);
+    UnlockToken.unlockForWait(token, 'Condition.waitAsync()');
+    try {
+      return await waitAsyncOn(c + C_SEQ, seq, timeoutMs);
+    } finally {
+      Atomics.sub(i32, c + C_WAITERS, 1);
+      await UnlockToken.relockAsync(token);
+    }
+  }
+
+  /** Wake up to `count` waiters (default all). Returns how many were woken in blocking waits. */
+  static notify(cv: Condition, count = Infinity): number {
+    const c = conditionAddr(cv);
+    Atomics.add(i32, c + C_SEQ, 1);
+    return Atomics.notify(i32, c + C_SEQ, count === Infinity ? undefined : Math.max(0, Math.trunc(count)));
+  }
+
+  /** True for Condition handles. */
+  static isCondition(v: unknown): v is Condition {
+    const a = SharedHandle.addrOf(v);
+    return a >= 0 && (i32[a]! & 0xff) === K_CONDITION;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Condition { waiters: ${Atomics.load(i32, conditionAddr(this) + C_WAITERS)} }`;
+  }
+}
+
+registerKind(K_MUTEX, Mutex);
+registerKind(K_CONDITION, Condition);

@@ -1,0 +1,64 @@
+// Hooks for the cross-agent transport (src/transport) and for worker start-up. Internal API: the names start
+// with `__`, and user code never needs them; modmap's transport calls them for every message.
+
+import { canonical, encode, SharedHandle } from './core.js';
+import { attachHeap, ensureHeap, ensureMapped, H_HEAP_ID, heapId, heapPayload, i32, K_ARRAY, K_CONDITION, K_MUTEX, K_STRUCT } from './heap.js';
+import { codes } from '../errors.js';
+
+/** What __encodeShared returns: a heap address and a kind tag, never a copy of the graph. */
+export interface SharedPayload {
+  readonly modmapShared: 1;
+  readonly heap: number;
+  readonly addr: number;
+  readonly kind: number;
+}
+
+const SHAREABLE_KINDS = new Set([K_STRUCT, K_ARRAY, K_MUTEX, K_CONDITION]);
+const H_FENCE = 15;
+
+/**
+ * Internal. The structured-cloneable payload a new worker passes to __attachHeap() so that it uses this
+ * process's heap (the main thread creates it on first use).
+ */
+export function __heapForWorker(): unknown {
+  return heapPayload();
+}
+
+/** Internal. Attach this agent to the heap described by `payload`, before any shared value is created here. */
+export function __attachHeap(payload: unknown): void {
+  attachHeap(payload);
+}
+
+/**
+ * Internal. For a struct, SharedArray, Mutex or Condition: a small structured-cloneable payload (O(1), the
+ * block address and its kind). Undefined for every other value.
+ */
+export function __encodeShared(value: unknown): SharedPayload | undefined {
+  const a = SharedHandle.addrOf(value);
+  if (a < 0) return undefined;
+  // Registers the handle in this agent's identity cache (its address escapes), so a later decode here
+  // returns this very object.
+  encode(value, 'a message');
+  // A sequentially consistent write the receiver's __decodeShared reads: everything this agent wrote before
+  // sending happens-before what the receiver reads after decoding, independently of the host's message queue.
+  Atomics.add(i32, H_FENCE, 1);
+  return { modmapShared: 1, heap: i32[H_HEAP_ID]!, addr: a, kind: i32[a]! & 0xff };
+}
+
+/** Internal. The agent's canonical object for a payload made by __encodeShared in any agent of this heap. */
+export function __decodeShared(payload: unknown): unknown {
+  const p = payload as Partial<SharedPayload> | null;
+  if (p === null || typeof p !== 'object' || p.modmapShared !== 1 || typeof p.addr !== 'number') {
+    throw codes.ERR_MODMAP_INVALID_SHARED(String(payload), 'a payload made by __encodeShared()');
+  }
+  ensureHeap();
+  if (p.heap !== heapId()) throw codes.ERR_MODMAP_FOREIGN_HEAP('A received shared value');
+  Atomics.load(i32, H_FENCE);
+  ensureMapped(p.addr + 2);
+  const kind = i32[p.addr]! & 0xff;
+  if (kind !== p.kind || !SHAREABLE_KINDS.has(kind)) {
+    throw codes.ERR_MODMAP_INVALID_SHARED(`The payload for address ${p.addr}`, 'a live shared value');
+  }
+  return canonical(p.addr, kind);
+}
+

@@ -42,6 +42,18 @@ export function setCanBlockForTesting(v: boolean | null): void {
 
 const hasWaitAsync = typeof (Atomics as { waitAsync?: unknown }).waitAsync === 'function';
 
+let pendingAsyncWaits = 0;
+let keepAliveTimer: ReturnType<typeof setInterval> | null = null;
+function keepAlive(delta: number): void {
+  pendingAsyncWaits += delta;
+  if (pendingAsyncWaits > 0 && keepAliveTimer === null && typeof setInterval === 'function') {
+    keepAliveTimer = setInterval(() => {}, 1 << 30);
+  } else if (pendingAsyncWaits === 0 && keepAliveTimer !== null) {
+    clearInterval(keepAliveTimer);
+    keepAliveTimer = null;
+  }
+}
+
 /** Wait asynchronously until word `index` is no longer `value` (or timeout). Resolves to true unless it timed out. */
 function waitAsyncOn(index: number, value: number, timeoutMs: number): Promise<boolean> {
   if (hasWaitAsync) {
@@ -49,7 +61,13 @@ function waitAsyncOn(index: number, value: number, timeoutMs: number): Promise<b
       waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: Promise<string> | string };
     }).waitAsync(i32, index, value, timeoutMs);
     if (!r.async) return Promise.resolve(r.value !== 'timed-out');
-    return (r.value as Promise<string>).then((v) => v !== 'timed-out');
+    // Node does not keep the event loop alive for a pending Atomics.waitAsync (the process or worker would
+    // exit while waiting), so hold a timer for as long as any asynchronous wait is pending.
+    keepAlive(+1);
+    return (r.value as Promise<string>).then(
+      (v) => { keepAlive(-1); return v !== 'timed-out'; },
+      (e: unknown) => { keepAlive(-1); throw e; },
+    );
   }
   // Fallback: poll.
   const start = Date.now();

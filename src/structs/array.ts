@@ -57,7 +57,7 @@ export class SharedArray<T extends Shareable = Shareable> extends SharedHandle {
   [index: number]: T;
 
   constructor(length: number);
-  constructor(...values: T[]);
+  constructor(...values: NoInfer<T>[]);
   constructor(...args: unknown[]) {
     const { length, values } = prepare(args);
     const a = allocArray(length);

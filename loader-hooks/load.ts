@@ -1,0 +1,72 @@
+// The `load` hook, in Node's vocabulary: load(url, context, nextLoad). One core, two shapes: createLoad() for
+// `module.register()` (async, hooks thread; Node 20) and createLoadSync() for `module.registerHooks()` (sync, same
+// thread; Node 22.15+ and 24+). Only JavaScript ESM goes through the transform; everything else, and every module
+// that cannot contain a module expression or a dynamic import, is returned as nextLoad gave it.
+
+import { parseBlockUrl } from '../src/identity.js';
+import { scanOrThrow, transformBlock, transformModule, mayNeedTransform } from '../src/transform.js';
+import type { HookState } from './state.js';
+
+export interface LoadResult {
+  format?: string | null | undefined;
+  source?: string | ArrayBuffer | ArrayBufferView | null | undefined;
+  shortCircuit?: boolean;
+  [key: string]: unknown;
+}
+export interface LoadContext {
+  format?: string | null | undefined;
+  conditions?: readonly string[];
+  importAttributes?: Record<string, string>;
+  [key: string]: unknown;
+}
+type NextLoadAsync = (url: string, context?: LoadContext) => Promise<LoadResult>;
+type NextLoadSync = (url: string, context?: LoadContext) => LoadResult;
+
+const decoder = new TextDecoder();
+
+function sourceText(source: LoadResult['source']): string | null {
+  if (source == null) return null;
+  if (typeof source === 'string') return source;
+  if (source instanceof ArrayBuffer) return decoder.decode(source);
+  return decoder.decode(source as ArrayBufferView);
+}
+
+/** The transformed code for a load result, or null when it passes through unchanged. */
+function transformResult(state: HookState, url: string, result: LoadResult): string | null {
+  if (result.format !== 'module' && result.format !== 'module-typescript') return null;
+  const block = parseBlockUrl(url);
+  if (block === null) {
+    const text = sourceText(result.source);
+    if (text === null || !mayNeedTransform(text)) return null;
+    const code = transformModule(text, { url, validate: state.validate });
+    return code === text ? null : code;
+  }
+  // A block module: nextLoad read the enclosing file (the query names no other file). Reuse its scan.
+  const text = sourceText(result.source) ?? '';
+  let cached = state.scans.get(block.base);
+  if (cached === undefined || cached.source !== text) {
+    cached = { source: text, result: scanOrThrow(text, block.base) };
+    state.scans.set(block.base, cached);
+  }
+  return transformBlock(text, block.base, block.path, cached.result);
+}
+
+function withSource(result: LoadResult, code: string): LoadResult {
+  return { __proto__: null, ...result, source: code } as LoadResult;
+}
+
+export function createLoad(state: HookState) {
+  return async function load(url: string, context: LoadContext, nextLoad: NextLoadAsync): Promise<LoadResult> {
+    const result = await nextLoad(url, context);
+    const code = transformResult(state, url, result);
+    return code === null ? result : withSource(result, code);
+  };
+}
+
+export function createLoadSync(state: HookState) {
+  return function load(url: string, context: LoadContext, nextLoad: NextLoadSync): LoadResult {
+    const result = nextLoad(url, context);
+    const code = transformResult(state, url, result);
+    return code === null ? result : withSource(result, code);
+  };
+}

@@ -1,0 +1,24 @@
+// Per-registration state of the hooks, created once by the hooks entry (index.ts or sync.ts) and shared by the
+// hook factories, in the style of tsx's `createDefaultData()`. The hooks never hold prototypes or Module objects:
+// they only compute code, which the app realm then runs (see README, Architecture).
+
+import { createRequire } from 'node:module';
+import type { ScanResult } from '../src/scanner.js';
+import type { BlockValidator } from '../src/transform.js';
+
+export interface HookState {
+  /** Scan results of files whose blocks were loaded, keyed by the file URL, valid while the source is the same. */
+  readonly scans: Map<string, { source: string; result: ScanResult }>;
+  /** Parses block bodies; acorn is loaded on first use, so files without blocks never pay for it. */
+  readonly validate: BlockValidator;
+}
+
+export function createState(): HookState {
+  let parse: ((code: string, options: object) => unknown) | undefined;
+  const validate: BlockValidator = (code) => {
+    // acorn ships CommonJS, so it loads synchronously in both the sync hooks and the hooks thread.
+    parse ??= (createRequire(import.meta.url)('acorn') as { parse: typeof parse }).parse;
+    parse!(code, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: false });
+  };
+  return { scans: new Map(), validate };
+}

@@ -6,7 +6,7 @@
 // are found before the Proxy, so only integer keys reach its traps (about ×35 slower than get/set).
 
 import { codes } from '../errors.js';
-import { canBeShared, decodeWord, encode, readSlot, registerKind, SharedHandle } from './core.js';
+import { canBeShared, decodeWord, encodeFor, readSlot, registerKind, SharedHandle } from './core.js';
 import { alloc, ensureHeap, heap, i32, K_ARRAY } from './heap.js';
 import { describe } from './values.js';
 import type { Shareable } from './types.js';
@@ -64,7 +64,7 @@ export class SharedArray<T extends Shareable = Shareable> extends SharedHandle {
     super(a);
     if (values !== null) {
       // Encoding may allocate boxes; a failure leaves an unreachable array and nothing else changed.
-      for (let i = 0; i < length; i++) Atomics.store(i32, a + HEADER + i, encode(values[i], `element ${i} of a SharedArray`));
+      for (let i = 0; i < length; i++) Atomics.store(i32, a + HEADER + i, encodeFor(values[i], a, a + HEADER + i));
     }
   }
 
@@ -96,7 +96,7 @@ export class SharedArray<T extends Shareable = Shareable> extends SharedHandle {
         return;
       }
     }
-    Atomics.store(i32, s, encode(v, `element ${i} of a SharedArray`));
+    Atomics.store(i32, s, encodeFor(v, a, s));
   }
 
   /** Element at `i`, counting from the end for negative `i` (like Array.prototype.at). */

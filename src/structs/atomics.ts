@@ -2,7 +2,7 @@
 // sequentially consistent operation on the field's word (Atomics.* on the heap's Int32Array).
 
 import { codes } from '../errors.js';
-import { decodeWord, encode, SharedHandle, STRUCT_HEADER, typeAt } from './core.js';
+import { decodeWord, encodeFor, SharedHandle, STRUCT_HEADER, typeAt } from './core.js';
 import { i32, K_ARRAY, K_STRUCT } from './heap.js';
 import type { SharedArray } from './array.js';
 import type { FieldsOf, SharedStructInstance } from './struct.js';
@@ -14,21 +14,21 @@ type Target = SharedStructInstance | SharedArray<any>;
 type KeyOf<S> = S extends SharedArray<any> ? number : FieldsOf<S>;
 type ValueOf<S, K> = S extends SharedArray<infer T> ? T : K extends keyof S ? S[K] : never;
 
-function slotOf(s: unknown, key: unknown): { slot: number; where: string } {
+function slotOf(s: unknown, key: unknown): { slot: number; owner: number } {
   const a = SharedHandle.addrOf(s);
   const kind = a >= 0 ? i32[a]! & 0xff : -1;
   if (kind === K_STRUCT) {
     const info = typeAt(i32[a + 2]!);
     const off = typeof key === 'string' ? info.offsets.get(key) : undefined;
     if (off === undefined) throw codes.ERR_MODMAP_NO_SUCH_FIELD(String(key), info.names.join(', '));
-    return { slot: a + off, where: `field ${JSON.stringify(key)} of ${info.className}` };
+    return { slot: a + off, owner: a };
   }
   if (kind === K_ARRAY) {
     const len = i32[a + 2]! >>> 0;
     if (typeof key !== 'number' || key >>> 0 !== key || key >= len) {
       throw codes.ERR_MODMAP_INDEX_OUT_OF_RANGE(String(key), len);
     }
-    return { slot: a + STRUCT_HEADER + key, where: `element ${key} of a SharedArray` };
+    return { slot: a + STRUCT_HEADER + key, owner: a };
   }
   throw codes.ERR_MODMAP_INVALID_SHARED(describe(s), 'a shared struct or SharedArray');
 }
@@ -42,14 +42,14 @@ export const atomics = {
   },
   /** Write `value` to field `key` and return `value`. TypeError (field unchanged) for unshareable values. */
   store<S extends Target, K extends KeyOf<S>>(s: S, key: K, value: ValueOf<S, K>): ValueOf<S, K> {
-    const { slot, where } = slotOf(s, key);
-    Atomics.store(i32, slot, encode(value, where));
+    const { slot, owner } = slotOf(s, key);
+    Atomics.store(i32, slot, encodeFor(value, owner, slot));
     return value;
   },
   /** Write `value` and return the previous value, in one step. */
   exchange<S extends Target, K extends KeyOf<S>>(s: S, key: K, value: ValueOf<S, K>): ValueOf<S, K> {
-    const { slot, where } = slotOf(s, key);
-    return decodeWord(Atomics.exchange(i32, slot, encode(value, where))) as ValueOf<S, K>;
+    const { slot, owner } = slotOf(s, key);
+    return decodeWord(Atomics.exchange(i32, slot, encodeFor(value, owner, slot))) as ValueOf<S, K>;
   },
   /**
    * If the field's value is SameValue to `expected` (strings and bigints by value, -0 distinct from 0, NaN equal
@@ -61,8 +61,8 @@ export const atomics = {
     expected: ValueOf<S, K>,
     replacement: ValueOf<S, K>,
   ): ValueOf<S, K> {
-    const { slot, where } = slotOf(s, key);
-    const w = encode(replacement, where);
+    const { slot, owner } = slotOf(s, key);
+    const w = encodeFor(replacement, owner, slot);
     for (;;) {
       const cur = Atomics.load(i32, slot);
       const value = decodeWord(cur);

@@ -95,23 +95,35 @@ export class SharedHandle {
 // ---------------------------------------------------------------------------------------------------------
 // Slots: reading and writing one word with full value semantics.
 
-/** Read a slot whose plain read gave the even word `w` (an immediate or an address). */
+/**
+ * Words of shared-object references carry this bit (addresses are below 2^30 words, the 4 GiB reservation), so
+ * that a reference can be resolved from the identity cache without touching the referenced block.
+ */
+export const OBJ_TAG = 0x40000000;
+
+/** Read a slot whose plain read gave the even word `w` (an immediate, an object reference or a box address). */
 export function readSlot(slot: number, w: number): unknown {
   if (w < 8) return IMMEDIATES[w >> 1];
-  // An address: re-read it with an atomic load so that the box it names is visible (synchronizes-with the
-  // Atomics.store that published it). The atomic read may see a newer word; that is the value we return.
-  const w2 = Atomics.load(i32, slot);
-  return decodeWord(w2);
+  if (w >= OBJ_TAG) {
+    // A shared object: if this agent already has its handle, no byte of the block needs to be read.
+    const o = hot[(w >>> 2) & HOT_MASK];
+    if (o !== undefined && SharedHandle.addr(o) === (w ^ OBJ_TAG)) return o;
+  }
+  // Otherwise re-read the word with an atomic load, so that the block it names is visible (this
+  // synchronizes-with the Atomics.store that published it). The atomic read may see a newer word; that is the
+  // value we return.
+  return decodeWord(Atomics.load(i32, slot));
 }
 
 /** Decode a word obtained by an atomic read. */
 export function decodeWord(w: number): unknown {
   if ((w & 1) !== 0) return w >> 1;
   if (w < 8) return IMMEDIATES[w >> 1];
-  return decodeAddress(w);
+  if (w >= OBJ_TAG) return canonical(w ^ OBJ_TAG);
+  return decodeBox(w);
 }
 
-export function decodeAddress(p: number): unknown {
+function decodeBox(p: number): unknown {
   if (p + 4 > i32.length) ensureMapped(p + 4);
   const kind = i32[p]! & 0xff;
   switch (kind) {
@@ -121,21 +133,19 @@ export function decodeAddress(p: number): unknown {
       return readString(p);
     case K_BIGINT:
       return readBigInt(p);
-    case K_STRUCT:
-    case K_ARRAY:
-    case K_MUTEX:
-    case K_CONDITION:
-      return canonical(p, kind);
     default:
       throw codes.ERR_MODMAP_INVALID_SHARED(`The word at address ${p} (kind ${kind})`, 'a shared value');
   }
 }
 
+/** What encode() returns for a value that cannot be shared (no valid word is negative and even). */
+export const NOT_SHAREABLE = -2;
+
 /**
- * Encode `v` into a word, allocating a box if it needs one. Throws (and allocates nothing) for values that
- * cannot be shared. `where` names the destination for the error message.
+ * Encode `v` into a word, allocating a box if it needs one. Returns NOT_SHAREABLE (and allocates nothing) for
+ * values that cannot be shared; callers throw with the destination's name (built only then, off the hot path).
  */
-export function encode(v: unknown, where: string): number {
+export function encode(v: unknown): number {
   switch (typeof v) {
     case 'number': {
       const w = (v << 1) | 1;
@@ -155,12 +165,19 @@ export function encode(v: unknown, where: string): number {
       const a = SharedHandle.addrOf(v);
       if (a >= 0) {
         escape(v as SharedHandle, a);
-        return a;
+        return a | OBJ_TAG;
       }
       break;
     }
   }
-  throw codes.ERR_MODMAP_NOT_SHAREABLE(where, describe(v));
+  return NOT_SHAREABLE;
+}
+
+/** Encode `v` for `slot` of the block at `owner`, or throw ERR_MODMAP_NOT_SHAREABLE naming that field. */
+export function encodeFor(v: unknown, owner: number, slot: number): number {
+  const w = encode(v);
+  if (w === NOT_SHAREABLE) throw codes.ERR_MODMAP_NOT_SHAREABLE(slotName(owner, slot), describe(v));
+  return w;
 }
 
 /** Can `v` be stored in a field? Exactly the values encode() accepts. */
@@ -180,12 +197,14 @@ export function canBeShared(v: unknown): boolean {
 }
 
 export function writeSlot(slot: number, v: unknown, owner: SharedHandle): void {
-  const w = encode(v, fieldName(owner, slot));
+  const w = encode(v);
+  if (w === NOT_SHAREABLE) throw codes.ERR_MODMAP_NOT_SHAREABLE(slotName(SharedHandle.addr(owner), slot), describe(v));
   Atomics.store(i32, slot, w);
 }
 
-function fieldName(owner: SharedHandle, slot: number): string {
-  const a = SharedHandle.addr(owner);
+/** A readable name for `slot` of the block at `a` (for error messages). */
+export function slotName(a: number, slot: number): string {
+  if (a < 0) return 'a shared value';
   const kind = i32[a]! & 0xff;
   if (kind === K_STRUCT) {
     const info = typeAt(i32[a + 2]!);
@@ -235,16 +254,21 @@ function escape(h: SharedHandle, a: number): void {
 }
 
 /** The canonical handle for the block at `p` of kind `kind`. */
-export function canonical(p: number, kind: number): SharedHandle {
+export function canonical(p: number): SharedHandle {
   const idx = (p >>> 2) & HOT_MASK;
   const o = hot[idx];
   if (o !== undefined && SharedHandle.addr(o) === p) return o;
-  return canonicalSlow(p, kind, idx);
+  return canonicalSlow(p, idx);
 }
 
-function canonicalSlow(p: number, kind: number, idx: number): SharedHandle {
+const OBJECT_KINDS = new Set([K_STRUCT, K_ARRAY, K_MUTEX, K_CONDITION]);
+
+function canonicalSlow(p: number, idx: number): SharedHandle {
   let h = weak.get(p)?.deref();
   if (h === undefined) {
+    if (p + 4 > i32.length) ensureMapped(p + 4);
+    const kind = i32[p]! & 0xff;
+    if (!OBJECT_KINDS.has(kind)) throw codes.ERR_MODMAP_INVALID_SHARED(`The block at address ${p} (kind ${kind})`, 'a shared object');
     h = materialize(p, kind);
     escape(h, p);
   }

@@ -38,7 +38,7 @@ export function __encodeShared(value: unknown): SharedPayload | undefined {
   if (a < 0) return undefined;
   // Registers the handle in this agent's identity cache (its address escapes), so a later decode here
   // returns this very object.
-  encode(value, 'a message');
+  encode(value);
   // A sequentially consistent write the receiver's __decodeShared reads: everything this agent wrote before
   // sending happens-before what the receiver reads after decoding, independently of the host's message queue.
   Atomics.add(i32, H_FENCE, 1);
@@ -59,6 +59,6 @@ export function __decodeShared(payload: unknown): unknown {
   if (kind !== p.kind || !SHAREABLE_KINDS.has(kind)) {
     throw codes.ERR_MODMAP_INVALID_SHARED(`The payload for address ${p.addr}`, 'a live shared value');
   }
-  return canonical(p.addr, kind);
+  return canonical(p.addr);
 }
 

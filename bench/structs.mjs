@@ -1,0 +1,254 @@
+// Shared-struct benchmarks: modmap ÷ plain object, in the same run, side by side, and the same ratios for V8's
+// native shared structs (`node --harmony-struct`, measured in a child process; null where the flag is missing).
+//
+//   node bench/structs.mjs            full run, prints JSON
+//   node bench/structs.mjs --quick    fewer rounds
+//
+// Method: each case is its own function (so V8 gives each its own type feedback), warmed up, then timed for
+// several rounds; the minimum time per operation is kept (the least disturbed round). Ratios are
+// modmap_ns / plain_ns from the same process.
+
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+const NATIVE_CHILD = process.argv.includes('--native-child');
+
+function now() {
+  return Number(process.hrtime.bigint());
+}
+
+/** Time `fn(iterations)` over `rounds` rounds after `warm` warm-up calls; returns min ns per operation. */
+function measure(fn, iterations, rounds, warm = 3) {
+  for (let i = 0; i < warm; i++) fn(Math.max(1, iterations >> 2));
+  let best = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    const t0 = now();
+    fn(iterations);
+    const dt = now() - t0;
+    if (dt < best) best = dt;
+  }
+  return best / iterations;
+}
+
+let sink = 0;
+const N_OBJ = 1024;
+const LIST = 100_000;
+
+// ---------------------------------------------------------------------------------------------------------
+// Cases, one function per (implementation, case) pair.
+
+function makeCases(kind, make, makeList) {
+  const objs = [];
+  for (let i = 0; i < N_OBJ; i++) objs.push(make(i, i + 1));
+  const head = makeList(LIST);
+  const ring = new Array(N_OBJ).fill(null);
+  return { kind, objs, head, ring };
+}
+
+// Plain objects.
+class PlainPoint {
+  constructor(x, y) { this.x = x; this.y = y; this.next = undefined; }
+}
+function plainRead(c, n) {
+  const objs = c.objs; let s = 0;
+  for (let i = 0; i < n; i++) s += objs[i & 1023].x;
+  sink += s;
+}
+function plainWriteInt(c, n) {
+  const objs = c.objs;
+  for (let i = 0; i < n; i++) objs[i & 1023].x = i & 0xffff;
+}
+function plainWriteDouble(c, n) {
+  const objs = c.objs;
+  for (let i = 0; i < n; i++) objs[i & 1023].x = i + 0.5;
+}
+function plainAlloc(c, n) {
+  const ring = c.ring;
+  for (let i = 0; i < n; i++) ring[i & 1023] = new PlainPoint(i, i);
+}
+function plainChase(c, n) {
+  let count = 0;
+  for (let r = 0; r < n; r += LIST) for (let p = c.head; p !== undefined; p = p.next) count++;
+  sink += count;
+}
+
+// Shared structs (modmap or native): the same loop bodies, separate functions.
+function sharedRead(c, n) {
+  const objs = c.objs; let s = 0;
+  for (let i = 0; i < n; i++) s += objs[i & 1023].x;
+  sink += s;
+}
+function sharedWriteInt(c, n) {
+  const objs = c.objs;
+  for (let i = 0; i < n; i++) objs[i & 1023].x = i & 0xffff;
+}
+function sharedWriteDouble(c, n) {
+  const objs = c.objs;
+  for (let i = 0; i < n; i++) objs[i & 1023].x = i + 0.5;
+}
+function sharedChase(c, n) {
+  let count = 0;
+  for (let r = 0; r < n; r += LIST) for (let p = c.head; p !== undefined; p = p.next) count++;
+  sink += count;
+}
+
+function plainList(n) {
+  let head;
+  for (let i = 0; i < n; i++) { const p = new PlainPoint(i, i); p.next = head; head = p; }
+  return head;
+}
+
+function runCases(plain, shared, sharedAlloc, { quick, doubleWrites = true }) {
+  const rounds = quick ? 5 : 12;
+  const ops = quick ? 2_000_000 : 10_000_000;
+  const dOps = quick ? 500_000 : 2_000_000;
+  const out = {};
+  const pair = (name, pf, sf, n) => {
+    const p = measure((k) => pf(plain, k), n, rounds);
+    const s = measure((k) => sf(shared, k), n, rounds);
+    out[name] = { plainNs: p, sharedNs: s, ratio: s / p };
+  };
+  pair('fieldRead', plainRead, sharedRead, ops);
+  pair('fieldWriteInt', plainWriteInt, sharedWriteInt, ops);
+  if (doubleWrites) pair('fieldWriteDouble', plainWriteDouble, sharedWriteDouble, dOps);
+  pair('alloc', plainAlloc, sharedAlloc, quick ? 300_000 : 1_000_000);
+  pair('chase', plainChase, sharedChase, LIST * (quick ? 5 : 20));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Native V8 shared structs, in a child process started with --harmony-struct.
+
+function nativeMain(quick) {
+  const NativePoint = new globalThis.SharedStructType(['x', 'y', 'next']);
+  const make = (x, y) => { const p = new NativePoint(); p.x = x; p.y = y; return p; };
+  const list = (n) => { let head; for (let i = 0; i < n; i++) { const p = new NativePoint(); p.x = i; p.y = i; p.next = head; head = p; } return head; };
+  function nativeAlloc(c, n) {
+    const ring = c.ring;
+    for (let i = 0; i < n; i++) { const p = new NativePoint(); p.x = i; p.y = i; ring[i & 1023] = p; }
+  }
+  const plain = makeCases('plain', (x, y) => new PlainPoint(x, y), plainList);
+  const shared = makeCases('native', make, list);
+  // Native structs refuse `undefined`-terminated chase? (`next` starts undefined, so the loop ends.)
+  const r = runCases(plain, shared, nativeAlloc, { quick });
+  process.stdout.write(JSON.stringify(r));
+}
+
+function measureNative(quick) {
+  const self = fileURLToPath(import.meta.url);
+  const probe = spawnSync(process.execPath, ['--harmony-struct', '-e', 'process.stdout.write(typeof SharedStructType)'], { encoding: 'utf8' });
+  if (probe.status !== 0 || probe.stdout !== 'function') return { result: null, reason: `--harmony-struct unavailable (${(probe.stderr || probe.stdout).trim().split('\n')[0]})` };
+  const child = spawnSync(process.execPath, ['--harmony-struct', self, '--native-child', ...(quick ? ['--quick'] : [])], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  if (child.status !== 0) return { result: null, reason: `native child failed: ${child.stderr.trim().split('\n').slice(0, 3).join(' ')}` };
+  return { result: JSON.parse(child.stdout), reason: null };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// postGraph: round trip of a 100,000-node list ÷ a 1-node list through a worker, using the transport hooks.
+
+const WORKER_SOURCE = `
+  import { parentPort, workerData } from 'node:worker_threads';
+  const S = await import(workerData.url);
+  S.__attachHeap(workerData.heap);
+  parentPort.on('message', (m) => {
+    const head = S.__decodeShared(m);
+    const x = head.x; // touch it
+    parentPort.postMessage(S.__encodeShared(head));
+  });
+  parentPort.postMessage('ready');
+`;
+
+async function measurePostGraph(S, Point, quick) {
+  const url = new URL('../dist/src/structs/index.js', import.meta.url).href;
+  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(WORKER_SOURCE)}`), {
+    workerData: { url, heap: S.__heapForWorker() },
+  });
+  await new Promise((r) => worker.once('message', r));
+  const build = (n) => { let head; for (let i = 0; i < n; i++) { const p = new Point(); p.x = i; p.next = head; head = p; } return head; };
+  const big = build(LIST);
+  const one = build(1);
+  const roundTrip = (head) => new Promise((resolve) => {
+    worker.once('message', (m) => resolve(S.__decodeShared(m)));
+    worker.postMessage(S.__encodeShared(head));
+  });
+  const time = async (head, n) => {
+    const t0 = now();
+    for (let i = 0; i < n; i++) {
+      const back = await roundTrip(head);
+      if (back !== head) throw new Error('identity lost in the round trip');
+    }
+    return (now() - t0) / n;
+  };
+  const n = quick ? 300 : 2000;
+  await time(one, 100);
+  await time(big, 100);
+  let bestOne = Infinity;
+  let bestBig = Infinity;
+  for (let r = 0; r < (quick ? 3 : 7); r++) {
+    // Interleave, so that drift affects both sides alike.
+    bestOne = Math.min(bestOne, await time(one, n));
+    bestBig = Math.min(bestBig, await time(big, n));
+  }
+  await worker.terminate();
+  return { oneNodeUs: bestOne / 1000, bigListUs: bestBig / 1000, ratio: bestBig / bestOne };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+export async function run({ quick = false } = {}) {
+  const S = await import('../dist/src/structs/index.js');
+  class Point extends S.SharedStruct('x', 'y', 'next') {
+    constructor(x, y) { super(); this.x = x; this.y = y; }
+  }
+  function modmapAlloc(c, n) {
+    const ring = c.ring;
+    for (let i = 0; i < n; i++) ring[i & 1023] = new Point(i, i);
+  }
+  const list = (n) => { let head; for (let i = 0; i < n; i++) { const p = new Point(i, i); p.next = head; head = p; } return head; };
+  const plain = makeCases('plain', (x, y) => new PlainPoint(x, y), plainList);
+  const shared = makeCases('modmap', (x, y) => new Point(x, y), list);
+  const mine = runCases(plain, shared, modmapAlloc, { quick });
+  const post = await measurePostGraph(S, Point, quick);
+  const native = measureNative(quick);
+  const ratios = (r) => r && {
+    fieldRead: r.fieldRead.ratio,
+    fieldWrite: Math.max(r.fieldWriteInt.ratio, r.fieldWriteDouble.ratio),
+    fieldWriteInt: r.fieldWriteInt.ratio,
+    fieldWriteDouble: r.fieldWriteDouble.ratio,
+    alloc: r.alloc.ratio,
+    chase: r.chase.ratio,
+  };
+  const m = ratios(mine);
+  return {
+    fieldRead: m.fieldRead,
+    fieldWrite: m.fieldWrite,
+    alloc: m.alloc,
+    chase: m.chase,
+    postGraph: post.ratio,
+    native: ratios(native.result),
+    details: {
+      node: process.version,
+      quick,
+      note: 'ratios are modmap ns/op ÷ plain-object ns/op, min of rounds; fieldWrite is the worse of int and double writes',
+      fieldWriteInt: m.fieldWriteInt,
+      fieldWriteDouble: m.fieldWriteDouble,
+      modmap: mine,
+      postGraph: post,
+      native: native.result,
+      nativeSkipped: native.reason,
+      heap: S.__internals.heapStats(),
+      sink,
+    },
+  };
+}
+
+if (NATIVE_CHILD) {
+  nativeMain(process.argv.includes('--quick'));
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const result = await run({ quick: process.argv.includes('--quick') });
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}

@@ -1,0 +1,70 @@
+// Every worker must run modmap's register entry: without the loader hooks, a block URL such as
+// `file:///app.mjs?modmap-block=0` silently loads the whole enclosing file again (platform-facts.md).
+// These helpers find our `--import` in an execArgv list and add it when it is missing.
+
+import { resolve as resolvePath } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** The absolute URL of the register entry of this copy of modmap (dist/src/node/register.js). */
+export const REGISTER_URL: string = new URL('../node/register.js', import.meta.url).href;
+
+/** The package specifier users write. */
+const REGISTER_SPECIFIER = 'modmap/register';
+
+/** Does the `--import` value `value` name modmap's register entry? */
+export function isRegisterSpecifier(value: string): boolean {
+  if (value === REGISTER_SPECIFIER || value === REGISTER_URL) return true;
+  if (value.startsWith('file:')) {
+    try { return new URL(value).href === REGISTER_URL; } catch { return false; }
+  }
+  if (value.startsWith('/') || value.startsWith('.')) {
+    // Node resolves a relative --import against the working directory, which workers share with the process.
+    return pathToFileURL(resolvePath(value)).href === REGISTER_URL;
+  }
+  return false;
+}
+
+/** True when `args` (an execArgv list, or NODE_OPTIONS split on spaces) imports modmap's register entry. */
+export function hasRegisterImport(args: readonly string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--import') {
+      if (i + 1 < args.length && isRegisterSpecifier(args[i + 1]!)) return true;
+      i++;
+    } else if (arg.startsWith('--import=')) {
+      if (isRegisterSpecifier(arg.slice('--import='.length))) return true;
+    }
+  }
+  return false;
+}
+
+/** NODE_OPTIONS as a list of arguments (Node splits it on whitespace, honouring double quotes). */
+export function nodeOptionsArgs(nodeOptions: string | undefined): string[] {
+  if (!nodeOptions) return [];
+  const out: string[] = [];
+  for (const m of nodeOptions.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)) {
+    out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!);
+  }
+  return out;
+}
+
+/**
+ * The execArgv to start a worker with, so that it runs modmap's register entry:
+ * - an explicit list without our `--import` gets `--import=<REGISTER_URL>` appended (a copy; the caller's array is
+ *   not changed);
+ * - no list (`undefined`) means the worker inherits this agent's options. That is enough when this agent got the
+ *   entry from its command line or NODE_OPTIONS; otherwise (modmap imported from code), the inherited list is made
+ *   explicit with the entry added.
+ */
+export function workerExecArgv(
+  requested: readonly string[] | undefined,
+  processExecArgv: readonly string[],
+  nodeOptions: string | undefined,
+): string[] | undefined {
+  if (requested === undefined) {
+    if (hasRegisterImport(processExecArgv) || hasRegisterImport(nodeOptionsArgs(nodeOptions))) return undefined;
+    return [...processExecArgv, `--import=${REGISTER_URL}`];
+  }
+  if (hasRegisterImport(requested)) return [...requested];
+  return [...requested, `--import=${REGISTER_URL}`];
+}

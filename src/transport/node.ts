@@ -1,0 +1,161 @@
+// The transport, wired into Node's worker_threads. `installNodeTransport()` is called once per agent by the register
+// entry (`--import modmap/register`), before any user code runs in that agent.
+//
+// Interception points, chosen as the lowest ones every path goes through (measured on Node 20 and 24):
+// - Send: `MessagePort.prototype.postMessage`. Worker#postMessage forwards to its public port's postMessage,
+//   `parentPort` and MessageChannel ports are MessagePorts, and a BroadcastChannel posts through a native
+//   MessagePort handle. So one wrapper covers every sender.
+// - Receive: `MessagePort.prototype[Symbol.for('nodejs.internal.kHybridDispatch')]`. Node's per-context
+//   `emitMessage` (lib/internal/per_context/messageport.js) hands each incoming message to that method before any
+//   listener sees it, whatever the listener style: `on`/`once`/`addListener` (node-style listeners get the data),
+//   `addEventListener` and `onmessage` (a MessageEvent is made lazily from the same data), `events.once`/`events.on`,
+//   `worker.on('message')` (the Worker re-emits its public port's node-style event) and BroadcastChannel (its
+//   native handle is a MessagePort whose listener re-dispatches the data as a MessageEvent). Only messages coming
+//   from the native side arrive with no event object; a user's `dispatchEvent()` passes an event and is left alone.
+// - `receiveMessageOnPort()` bypasses listeners, so the exported function is wrapped.
+// - `Worker` is replaced by a subclass that encodes `workerData`, passes the shared heap, keeps modmap's `--import`
+//   in `execArgv`, and accepts a Module as its entry.
+// Replaced exports are published to ESM importers with `module.syncBuiltinESMExports()`.
+
+import * as nodeModule from 'node:module';
+import wt from 'node:worker_threads';
+import type { WorkerOptions } from 'node:worker_threads';
+import { decodeEnvelope, decodeMessage, encodeMessage, isEnvelope, registerCodec } from './codec.js';
+import { moduleCodec, sharedCodec } from './codecs.js';
+import { workerExecArgv } from './exec-argv.js';
+import { isModule, moduleUrl } from '../module-expression.js';
+import { __attachHeap, __heapForWorker } from '../structs/index.js';
+import { codes } from '../errors.js';
+
+/** Node's hybrid dispatch entry point, shared with its per-context messaging code through the global registry. */
+const kHybridDispatch = Symbol.for('nodejs.internal.kHybridDispatch');
+/** Marks functions installed by modmap, so a second install (or a second copy) does not wrap twice. */
+const kInstalled = Symbol.for('modmap.transport.installed');
+
+/** The reserved key of the `workerData` that modmap's Worker sends: the heap and the encoded user data. */
+export const BOOTSTRAP_KEY = 'modmap.bootstrap';
+
+interface Bootstrap {
+  readonly [BOOTSTRAP_KEY]: 1;
+  readonly heap: unknown;
+  readonly data: unknown;
+}
+
+type HybridDispatch = (this: unknown, nodeValue: unknown, type: string, event: unknown) => unknown;
+type PostMessage = (this: unknown, value?: unknown, transfer?: unknown) => unknown;
+
+let installed = false;
+
+/**
+ * Install the transport in this agent: modmap values pass through every postMessage and workerData, and workers
+ * started here run modmap too. Idempotent. In a worker, also attaches the shared heap and decodes workerData.
+ */
+export function installNodeTransport(): void {
+  if (installed) return;
+  installed = true;
+  registerCodec(moduleCodec);
+  registerCodec(sharedCodec);
+  if (!wt.isMainThread) bootstrapWorker();
+  const proto = wt.MessagePort.prototype as unknown as Record<PropertyKey, unknown>;
+  if ((proto.postMessage as Record<symbol, unknown>)[kInstalled] !== true) {
+    patchPostMessage(proto);
+    patchDispatch(proto);
+    patchExports();
+  }
+}
+
+function mark<F extends object>(fn: F): F {
+  Object.defineProperty(fn, kInstalled, { value: true });
+  return fn;
+}
+
+function patchPostMessage(proto: Record<PropertyKey, unknown>): void {
+  const nativePost = proto.postMessage as PostMessage;
+  const postMessage = function postMessage(this: unknown, value?: unknown, transfer?: unknown): unknown {
+    // Keep the native argument checks (a missing message, a bad transfer list) exactly as Node does them.
+    switch (arguments.length) {
+      case 0: return nativePost.call(this);
+      case 1: return nativePost.call(this, encodeMessage(value));
+      default: return nativePost.call(this, encodeMessage(value), transfer);
+    }
+  };
+  Object.defineProperty(proto, 'postMessage', {
+    value: mark(postMessage), writable: true, enumerable: true, configurable: true,
+  });
+}
+
+function patchDispatch(proto: Record<PropertyKey, unknown>): void {
+  const inherited = proto[kHybridDispatch] as HybridDispatch | undefined;
+  if (typeof inherited !== 'function') {
+    // Node changed how ports deliver messages; receiving modmap values would silently fail, so say it at once.
+    throw codes.ERR_MODMAP_NOT_INSTALLED(`modmap's message transport on Node ${process.version} (no hybrid dispatch)`);
+  }
+  const dispatch = function (this: unknown, nodeValue: unknown, type: string, event: unknown): unknown {
+    // Native deliveries come without an event; only they can carry an envelope from another agent.
+    if (event === undefined && isEnvelope(nodeValue)) {
+      let data: unknown;
+      try {
+        data = decodeEnvelope(nodeValue);
+      } catch (error) {
+        // Like a message Node itself cannot deserialize: a 'messageerror', not an exception in the event loop.
+        return inherited.call(this, error, 'messageerror', undefined);
+      }
+      return inherited.call(this, data, type, undefined);
+    }
+    return inherited.call(this, nodeValue, type, event);
+  };
+  Object.defineProperty(proto, kHybridDispatch, {
+    value: mark(dispatch), writable: true, enumerable: false, configurable: true,
+  });
+}
+
+function patchExports(): void {
+  const exportsObject = wt as unknown as Record<string, unknown>;
+  const nativeReceive = wt.receiveMessageOnPort;
+  exportsObject.receiveMessageOnPort = mark(function receiveMessageOnPort(port: Parameters<typeof nativeReceive>[0]) {
+    const result = nativeReceive(port);
+    if (result !== undefined && isEnvelope(result.message)) result.message = decodeEnvelope(result.message);
+    return result;
+  });
+  exportsObject.Worker = createWorkerClass(wt.Worker);
+  nodeModule.syncBuiltinESMExports();
+}
+
+type WorkerCtor = typeof wt.Worker;
+
+function createWorkerClass(NativeWorker: WorkerCtor): WorkerCtor {
+  // Named Worker, so that stack traces, util.inspect and `worker.constructor.name` read as they do without modmap.
+  const Worker = class Worker extends NativeWorker {
+    constructor(filename: string | URL, options?: WorkerOptions) {
+      const opts: WorkerOptions = { ...options };
+      let entry = filename;
+      if (isModule(filename)) {
+        // The block URL carries a query (`?modmap-block=…`) that a file path cannot hold, so the entry is a tiny
+        // data: module that imports the block by its absolute URL (data: modules may import absolute file: URLs).
+        entry = new URL(`data:text/javascript,${encodeURIComponent(`import ${JSON.stringify(moduleUrl(filename))};`)}`);
+        delete opts.eval;
+      }
+      opts.execArgv = workerExecArgv(options?.execArgv, process.execArgv, process.env.NODE_OPTIONS);
+      if (opts.execArgv === undefined) delete opts.execArgv;
+      const bootstrap: Bootstrap = {
+        [BOOTSTRAP_KEY]: 1,
+        heap: __heapForWorker(),
+        data: encodeMessage(options?.workerData),
+      };
+      opts.workerData = bootstrap;
+      super(entry, opts);
+    }
+  };
+  Object.defineProperty(Worker, kInstalled, { value: true });
+  return Worker;
+}
+
+/** In a worker: join the parent's heap, then make `workerData` the decoded user data, before user code runs. */
+function bootstrapWorker(): void {
+  const exportsObject = wt as unknown as Record<string, unknown>;
+  const data = exportsObject.workerData as Partial<Bootstrap> | null | undefined;
+  if (typeof data !== 'object' || data === null || data[BOOTSTRAP_KEY] !== 1) return;
+  if (data.heap !== undefined) __attachHeap(data.heap);
+  exportsObject.workerData = decodeMessage(data.data);
+  nodeModule.syncBuiltinESMExports();
+}

@@ -18,12 +18,13 @@
 // Replaced exports are published to ESM importers with `module.syncBuiltinESMExports()`.
 
 import * as nodeModule from 'node:module';
+import { fileURLToPath } from 'node:url';
 import wt from 'node:worker_threads';
 import type { WorkerOptions } from 'node:worker_threads';
 import { decodeEnvelope, decodeMessage, encodeMessage, isEnvelope, registerCodec } from './codec.js';
 import { moduleCodec, sharedCodec } from './codecs.js';
 import { workerExecArgv } from './exec-argv.js';
-import { isModule, moduleUrl } from '../module-expression.js';
+import { isModule, moduleIdentity, moduleUrl } from '../module-expression.js';
 import { __attachHeap, __heapForWorker } from '../structs/index.js';
 import { codes } from '../errors.js';
 
@@ -134,6 +135,10 @@ function createWorkerClass(NativeWorker: WorkerCtor): WorkerCtor {
         // data: module that imports the block by its absolute URL (data: modules may import absolute file: URLs).
         entry = new URL(`data:text/javascript,${encodeURIComponent(`import ${JSON.stringify(moduleUrl(filename))};`)}`);
         delete opts.eval;
+        // A data: entry leaves process.argv[1] out (as an eval'd worker does); a file worker has its entry path there.
+        // Put the enclosing file there, so that `process.argv.slice(2)` is `options.argv` as with any file worker.
+        const { base } = moduleIdentity(filename)!;
+        opts.argv = [base.startsWith('file:') ? fileURLToPath(base) : base, ...(options?.argv ?? [])];
       }
       opts.execArgv = workerExecArgv(options?.execArgv, process.execArgv, process.env.NODE_OPTIONS);
       if (opts.execArgv === undefined) delete opts.execArgv;

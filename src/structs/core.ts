@@ -10,6 +10,7 @@ import {
   ensureHeap,
   ensureMapped,
   heap,
+  onViewsChanged,
   i32,
   H_TYPES,
   K_ARRAY,
@@ -28,6 +29,7 @@ import {
   describe,
   readBigInt,
   readNumberBox,
+  tryReadNumberBox,
   readString,
   W_FALSE,
   W_NULL,
@@ -67,30 +69,60 @@ export class SharedHandle {
     return true;
   }
 
-  /** Accessor pair for the word at offset `off` of the block. Kept tiny so that V8 inlines it at the call site. */
-  static fieldAccessor(off: number, enumerable: boolean): PropertyDescriptor {
+  /**
+   * Accessor pair for the word at offset `off` of the block, reading through `view` (the heap's Int32Array when
+   * the accessor was made). Kept tiny so that V8 inlines it at the call site; the view is a closure constant so
+   * that V8 folds its base and length. When the heap grows, installFieldAccessors re-installs fresh accessors; an
+   * old accessor still works (an index past its view falls through to the slow paths, which use the new view).
+   */
+  static fieldAccessor(off: number, enumerable: boolean, v: Int32Array<ArrayBufferLike>): PropertyDescriptor {
+    const view = v;
+    const length = v.length;
     return {
       get(this: SharedHandle): unknown {
-        const w = i32[this.#a + off]!;
-        return (w & 1) !== 0 ? w >> 1 : readSlot(this.#a + off, w);
+        const s = this.#a + off;
+        const w = view[s]!;
+        return (w & 1) !== 0 ? w >> 1 : readSlot(s, w);
       },
       set(this: SharedHandle, v: unknown): void {
         const s = this.#a + off;
-        if (typeof v === 'number') {
+        if (typeof v === 'number' && s < length) {
           const w = (v << 1) | 1;
           // Small integers are one self-contained word: a plain (tear-free) Int32 store is enough.
           if (w >> 1 === v && (v !== 0 || 1 / v > 0)) {
-            i32[s] = w;
+            view[s] = w;
             return;
           }
         }
         writeSlot(s, v, this);
       },
       enumerable,
-      configurable: false,
+      // Configurable only so that modmap can re-install them when the heap grows; instances stay sealed.
+      configurable: true,
     };
   }
 }
+
+// Every prototype that carries field accessors, so they can be re-installed with the new view after growth.
+const fieldProtos: { proto: object; names: readonly string[]; first: number }[] = [];
+
+function installOn(entry: { proto: object; names: readonly string[]; first: number }, view: Int32Array<ArrayBufferLike>): void {
+  for (let i = 0; i < entry.names.length; i++) {
+    Object.defineProperty(entry.proto, entry.names[i]!, SharedHandle.fieldAccessor(STRUCT_HEADER + entry.first + i, true, view));
+  }
+}
+
+/** Define accessors for `names` (fields number `first`, `first + 1`, ...) on `proto`. */
+export function installFieldAccessors(proto: object, names: readonly string[], first: number): void {
+  ensureHeap();
+  const entry = { proto, names, first };
+  fieldProtos.push(entry);
+  installOn(entry, i32);
+}
+
+onViewsChanged((view) => {
+  for (const entry of fieldProtos) installOn(entry, view);
+});
 
 // ---------------------------------------------------------------------------------------------------------
 // Slots: reading and writing one word with full value semantics.
@@ -108,6 +140,10 @@ export function readSlot(slot: number, w: number): unknown {
     // A shared object: if this agent already has its handle, no byte of the block needs to be read.
     const o = hot[(w >>> 2) & HOT_MASK];
     if (o !== undefined && SharedHandle.addr(o) === (w ^ OBJ_TAG)) return o;
+  } else if (w + 4 <= i32.length && i32[w] === K_F64) {
+    // A number box validates itself (see values.ts), so it needs no atomic re-read.
+    const n = tryReadNumberBox(w);
+    if (n !== undefined) return n;
   }
   // Otherwise re-read the word with an atomic load, so that the block it names is visible (this
   // synchronizes-with the Atomics.store that published it). The atomic read may see a newer word; that is the
@@ -125,7 +161,9 @@ export function decodeWord(w: number): unknown {
 
 function decodeBox(p: number): unknown {
   if (p + 4 > i32.length) ensureMapped(p + 4);
-  const kind = i32[p]! & 0xff;
+  let kind = i32[p]! & 0xff;
+  // Number boxes are published with a plain store; their kind word may not be visible yet (see values.ts).
+  for (let spins = 0; kind === 0 && spins < 1e7; spins++) kind = Atomics.load(i32, p) & 0xff;
   switch (kind) {
     case K_F64:
       return readNumberBox(p);
@@ -199,7 +237,9 @@ export function canBeShared(v: unknown): boolean {
 export function writeSlot(slot: number, v: unknown, owner: SharedHandle): void {
   const w = encode(v);
   if (w === NOT_SHAREABLE) throw codes.ERR_MODMAP_NOT_SHAREABLE(slotName(SharedHandle.addr(owner), slot), describe(v));
-  Atomics.store(i32, slot, w);
+  // Numbers (inline or self-validating boxes) need no release; everything else is published with Atomics.store.
+  if (typeof v === 'number') i32[slot] = w;
+  else Atomics.store(i32, slot, w);
 }
 
 /** A readable name for `slot` of the block at `a` (for error messages). */
@@ -392,7 +432,7 @@ export function typeAt(t: number): TypeInfo {
   const classWord = i32[t + 5]!;
   const className = classWord !== 0 ? readString(classWord) : 'SharedStruct';
   const proto = Object.create(fallbackRoot.prototype) as object;
-  for (let i = 0; i < n; i++) Object.defineProperty(proto, names[i]!, SharedHandle.fieldAccessor(STRUCT_HEADER + i, true));
+  installFieldAccessors(proto, names, 0);
   const target = function () {} as unknown as NewTarget;
   (target as { prototype: object }).prototype = proto;
   Object.defineProperty(proto, 'constructor', { value: target, writable: true, configurable: true });

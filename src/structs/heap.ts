@@ -35,7 +35,9 @@ export const K_MUTEX = 0x23;
 export const K_CONDITION = 0x24;
 export const K_TYPE = 0x31;
 
-const INITIAL_BYTES = 1 << 20;
+// Untouched pages of the buffer cost no memory, so start big enough that most programs never grow (each growth
+// re-creates the views and re-installs the field accessors, which deoptimizes code that inlined them).
+const INITIAL_BYTES = 64 << 20;
 // Reserving address space is cheap (measured: <0.1 ms, no RSS change, for 4 GiB on Node 20 and 24). Try the
 // largest reservation first and fall back for engines that refuse it.
 const MAX_BYTES_CANDIDATES = [2 ** 32, 2 ** 31, 2 ** 30, 2 ** 28];
@@ -84,9 +86,21 @@ function createBuffer(): SharedArrayBuffer {
 export function refreshViews(): void {
   const sab = heap.sab!;
   const bytes = sab.byteLength;
+  if (i32.buffer === sab && i32.length === bytes >> 2) return;
   i32 = new Int32Array(sab, 0, bytes >> 2);
   u16 = new Uint16Array(sab, 0, bytes >> 1);
   f64 = new Float64Array(sab, 0, bytes >> 3);
+  for (const listener of viewListeners) listener(i32);
+}
+
+const viewListeners: ((view: Int32Array<ArrayBufferLike>) => void)[] = [];
+/**
+ * Call `listener` with the new Int32Array view whenever the views are re-created. Hot accessors capture the
+ * view as a constant (V8 then folds its base and length; a mutable module binding costs ~2 ns per access), and
+ * are re-installed through this hook when the buffer grows.
+ */
+export function onViewsChanged(listener: (view: Int32Array<ArrayBufferLike>) => void): void {
+  viewListeners.push(listener);
 }
 
 function newAgentId(): number {

@@ -1,7 +1,7 @@
 // SharedStruct(...fields): struct base classes.
 
 import { codes } from '../errors.js';
-import { allocStruct, layoutOfClass, layouts, SharedHandle, STRUCT_HEADER, StructRoot, typeOfStruct } from './core.js';
+import { allocStruct, installFieldAccessors, layoutOfClass, layouts, StructRoot, typeOfStruct } from './core.js';
 import type { Shareable } from './types.js';
 
 declare const kFields: unique symbol;
@@ -67,9 +67,7 @@ function checkFields(fields: readonly unknown[], existing: readonly string[]): s
 }
 
 function defineFields(proto: object, names: readonly string[], first: number): void {
-  for (let i = 0; i < names.length; i++) {
-    Object.defineProperty(proto, names[i]!, SharedHandle.fieldAccessor(STRUCT_HEADER + first + i, true));
-  }
+  installFieldAccessors(proto, names, first);
 }
 
 function makeBase(fields: unknown[]): abstract new () => unknown {

@@ -23,12 +23,39 @@ export function isSmallInt(v: number): boolean {
   return ((v << 1) >> 1) === v && (v !== 0 || 1 / v > 0);
 }
 
+// Number boxes: [K_F64, c0, c1, c2]. The 64 bits of the double are split 22/21/21 over three words, each with
+// bit 30 set. A box is written exactly once after the heap memory was zeroed, so a racy (non-atomic) read of
+// any of its words yields either 0 or the final word (integer TypedArray reads never tear). A reader that sees
+// the kind word and three words with bit 30 set has therefore read the complete box, with no need for the
+// writer's Atomics.store (a full fence, ~10–20 ns) or the reader's Atomics.load. See README-structs.md.
+const scratchF64 = new Float64Array(1);
+const scratchI32 = new Int32Array(scratchF64.buffer);
+const VALID = 0x40000000;
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const LO = littleEndian ? 0 : 1;
+const HI = 1 - LO;
+
 export function boxNumber(v: number): number {
   const p = alloc(4);
-  f64[(p + 2) >> 1] = v;
-  i32[p + 1] = 4;
+  scratchF64[0] = v;
+  const lo = scratchI32[LO]!;
+  const hi = scratchI32[HI]!;
+  i32[p + 1] = (lo & 0x3fffff) | VALID;
+  i32[p + 2] = (lo >>> 22) | ((hi & 0x7ff) << 10) | VALID;
+  i32[p + 3] = (hi >>> 11) | VALID;
   i32[p] = K_F64;
   return p;
+}
+
+/** Decode a number box, or return undefined if some word still reads as not yet written. */
+export function tryReadNumberBox(p: number): number | undefined {
+  const c0 = i32[p + 1]!;
+  const c1 = i32[p + 2]!;
+  const c2 = i32[p + 3]!;
+  if ((c0 & c1 & c2 & VALID) === 0) return undefined;
+  scratchI32[LO] = (c0 & 0x3fffff) | ((c1 & 0x3ff) << 22);
+  scratchI32[HI] = ((c1 >>> 10) & 0x7ff) | ((c2 & 0x1fffff) << 11);
+  return scratchF64[0]!;
 }
 
 export function boxString(s: string): number {
@@ -92,7 +119,14 @@ export function readBigInt(p: number): bigint {
 }
 
 export function readNumberBox(p: number): number {
-  return f64[(p + 2) >> 1]!;
+  // Every word of the box was written before its address was published; on any real machine they are visible
+  // by now. Spin (bounded) in case this agent still sees a not-yet-written word.
+  for (let spins = 0; spins < 1e7; spins++) {
+    const v = tryReadNumberBox(p);
+    if (v !== undefined) return v;
+    Atomics.load(i32, p);
+  }
+  throw codes.ERR_MODMAP_INVALID_SHARED(`The number box at ${p}`, 'a complete shared number');
 }
 
 export function describe(v: unknown): string {

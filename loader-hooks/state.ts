@@ -11,6 +11,10 @@ export interface HookState {
   readonly scans: Map<string, { source: string; result: ScanResult }>;
   /** Parses block bodies; acorn is loaded on first use, so files without blocks never pay for it. */
   readonly validate: BlockValidator;
+  /** The registry token for a module URL (see src/registry.ts); set from the register entry's secret. */
+  tokenFor: ((url: string) => string) | undefined;
+  /** URL prefix of modmap's own files, which mention SharedStruct but define no user types. */
+  readonly ownRoot: string;
 }
 
 export function createState(): HookState {
@@ -20,5 +24,5 @@ export function createState(): HookState {
     parse ??= (createRequire(import.meta.url)('acorn') as { parse: typeof parse }).parse;
     parse!(code, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: false });
   };
-  return { scans: new Map(), validate };
+  return { scans: new Map(), validate, tokenFor: undefined, ownRoot: new URL('../../', import.meta.url).href };
 }

@@ -7,6 +7,7 @@
 
 import { blockUrl, isOrdinalPath, parseBlockUrl } from './identity.js';
 import { codes } from './errors.js';
+import { joinModule } from './registry.js';
 
 export const RUNTIME_KEY: unique symbol = Symbol.for('modmap') as never;
 
@@ -131,6 +132,8 @@ export interface Runtime {
   readonly Module: typeof ModuleImpl;
   block(base: string, path: string, source: string): Module;
   specifier(x: unknown): unknown;
+  /** A transformed module joins the struct registry (src/registry.ts); refused without the loader's token. */
+  exports(url: string, token: string, namespace: object): void;
 }
 
 // A second copy of modmap in the same agent (another node_modules folder, another bundle) must not make a second
@@ -146,6 +149,7 @@ export const runtime: Runtime = Object.freeze({
   Module: ModuleImpl,
   block: moduleFor,
   specifier,
+  exports: joinModule,
 });
 
 /**

@@ -83,6 +83,26 @@ export function transformBlock(src: string, url: string, path: string, scanned?:
   return head + blockBody(src, result, block, url);
 }
 
+/** The word that makes the loader add registry code to a module (see registry.ts). */
+export const STRUCT_MARKER = 'SharedStruct';
+
+/**
+ * Let a module join the module-map keyed registry: a call at its start that hands the registry the module's own
+ * namespace (with the loader's token for `url`), and a hoisted self-import on a new last line that provides it.
+ * No existing line moves; only the first line's columns shift (after a hashbang, the second's).
+ */
+export function addRegistration(src: string, url: string, token: string): string {
+  const call = `${RUNTIME_EXPR}.exports(${JSON.stringify(url)},${JSON.stringify(token)},__modmap_ns);`;
+  const self = `\nimport * as __modmap_ns from ${JSON.stringify(url)};\n`;
+  let at = 0;
+  if (src.startsWith('#!')) {
+    const m = /\r\n|[\n\r\u2028\u2029]/.exec(src);
+    at = m === null ? src.length : m.index + m[0].length;
+    if (m === null) return `${src}\n${call}${self}`;
+  }
+  return src.slice(0, at) + call + src.slice(at) + self;
+}
+
 /** Scan, turning a ScanError into ERR_MODMAP_SYNTAX at the original file, line and column. */
 export function scanOrThrow(src: string, url: string): ScanResult {
   try {

@@ -1,18 +1,23 @@
 // `node --import modmap/register app.js`: installs modmap in this agent (the main thread, or a worker, which
 // inherits the flag through execArgv). Side effects only, in this order: the runtime that transformed code calls,
-// the transport (so workerData and the shared heap are in place before any user code runs in a worker), then the
-// loader hooks.
+// the registry's token verifier (first caller wins, and this runs before any app code), the transport (so
+// workerData and the shared heap are in place before any user code runs in a worker), then the loader hooks.
 import * as nodeModule from 'node:module';
 import { installRuntime } from '../module-expression.js';
+import { installTokenVerifier } from '../registry.js';
 import { installNodeTransport } from '../transport/node.js';
+import { createSecret, createTokenIssuer } from '../../loader-hooks/token.js';
 import { registerHooks, supportsSyncHooks } from './features.js';
 
 installRuntime();
+const secret = createSecret();
+const tokenFor = createTokenIssuer(secret);
+installTokenVerifier((url, token) => token === tokenFor(url));
 installNodeTransport();
 
 if (supportsSyncHooks) {
-  const { load } = await import('../../loader-hooks/sync.js');
-  registerHooks!({ load });
+  const { createSyncHooks } = await import('../../loader-hooks/sync.js');
+  registerHooks!(createSyncHooks(secret));
 } else {
-  nodeModule.register(new URL('../../loader-hooks/index.js', import.meta.url));
+  nodeModule.register(new URL('../../loader-hooks/index.js', import.meta.url), { data: { secret } });
 }

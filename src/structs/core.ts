@@ -114,7 +114,8 @@ function installOn(entry: { proto: object; names: readonly string[]; first: numb
 
 /** Define accessors for `names` (fields number `first`, `first + 1`, ...) on `proto`. */
 export function installFieldAccessors(proto: object, names: readonly string[], first: number): void {
-  ensureHeap();
+  // No heap yet (e.g. a worker that defines classes before it attaches): the accessors get the real view when
+  // the heap is created or attached, through onViewsChanged.
   const entry = { proto, names, first };
   fieldProtos.push(entry);
   installOn(entry, i32);

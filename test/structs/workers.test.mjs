@@ -109,3 +109,25 @@ test('heap bootstrap payloads and refusal of a foreign heap', () => {
   assert.throws(() => __attachHeap({ modmapHeap: 1, buffer: other, heapId: 1 }), { code: 'ERR_MODMAP_FOREIGN_HEAP' }, 'this agent already allocated in its heap');
   void Mutex;
 });
+
+test('a worker may define struct classes before it attaches to the heap', async () => {
+  const { Worker } = await import('node:worker_threads');
+  const src = `
+    import { workerData, parentPort } from 'node:worker_threads';
+    const S = await import(workerData.url);
+    class Early extends S.SharedStruct('a') {}
+    S.__attachHeap(workerData.heap);
+    const e = new Early();
+    e.a = 'early class, shared heap';
+    S.__decodeShared(workerData.target).x = e;
+    parentPort.postMessage('done');
+  `;
+  const p = new Point();
+  const w = new Worker(new URL(`data:text/javascript,${encodeURIComponent(src)}`), {
+    workerData: { url: new URL('../../dist/src/structs/index.js', import.meta.url).href, heap: __heapForWorker(), target: enc(p) },
+  });
+  try {
+    await new Promise((resolve, reject) => { w.once('message', resolve); w.once('error', reject); });
+    assert.equal(p.x.a, 'early class, shared heap');
+  } finally { await w.terminate(); }
+});

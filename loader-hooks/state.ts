@@ -13,7 +13,7 @@ export interface HookState {
   readonly validate: BlockValidator;
   /** The registry token for a module URL (see src/registry.ts); set from the register entry's secret. */
   tokenFor: ((url: string) => string) | undefined;
-  /** URL prefix of modmap's own files, which mention SharedStruct but define no user types. */
+  /** URL prefix of modmap's own built files (dist/), which mention SharedStruct but define no user types. */
   readonly ownRoot: string;
 }
 
@@ -24,5 +24,5 @@ export function createState(): HookState {
     parse ??= (createRequire(import.meta.url)('acorn') as { parse: typeof parse }).parse;
     parse!(code, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: false });
   };
-  return { scans: new Map(), validate, tokenFor: undefined, ownRoot: new URL('../../', import.meta.url).href };
+  return { scans: new Map(), validate, tokenFor: undefined, ownRoot: new URL('../', import.meta.url).href };
 }

@@ -74,8 +74,10 @@ function settle(url: string): void {
   const ns = modules.get(url) as Record<string, unknown>;
   let complete = true;
   const found = new Map<Function, string[]>();
-  // Namespace keys come sorted by code unit, so the rule below is deterministic.
-  for (const name of Object.keys(ns)) {
+  // Namespace keys come sorted by code unit, so the rule below is deterministic. Reflect.ownKeys, because
+  // Object.keys reads every binding (to check enumerability) and would throw in the temporal dead zone.
+  for (const name of Reflect.ownKeys(ns)) {
+    if (typeof name !== 'string') continue; // Symbol.toStringTag
     let value: unknown;
     try {
       value = ns[name];

@@ -5,6 +5,7 @@
 // SharedStruct), so a field access is: load #a, load one Int32 word, test its tag.
 
 import { codes } from '../errors.js';
+import { classForKey, keyOfClass, onModuleJoined, setStructClassPredicate, type StructKey } from '../registry.js';
 import {
   alloc,
   ensureHeap,
@@ -361,12 +362,15 @@ export interface TypeInfo {
   readonly newTarget: NewTarget;
   /** True when this agent does not know the class (a fallback prototype with fields only). */
   readonly fallback: boolean;
+  /** For a fallback: why, as util.inspect shows it (e.g. the module that is not loaded here). */
+  readonly note?: string;
 }
 
 const typesByAddr = new Map<number, TypeInfo>();
 const typesByCtor = new WeakMap<object, TypeInfo>();
 /** Field lists of the base classes made by SharedStruct() and SharedStruct.extend(). */
 export const layouts = new WeakMap<object, readonly string[]>();
+setStructClassPredicate((v) => layoutOfClass(v) !== undefined);
 
 let lastTarget: unknown = null;
 let lastType: TypeInfo | null = null;
@@ -392,10 +396,13 @@ function createType(ctor: NewTarget): TypeInfo {
   // Allocate every piece first: if the heap is exhausted half-way, the type is simply not published.
   const nameWords = names.map((n) => boxString(n));
   const classWord = boxString(className);
+  const key = keyOfClass(ctor);
+  const keyWord = key === undefined ? 0 : boxString(keyString(key));
   const size = TYPE_HEADER + names.length;
   const t = alloc(size);
   for (let i = 0; i < names.length; i++) i32[t + TYPE_HEADER + i] = nameWords[i]!;
   i32[t + 5] = classWord;
+  i32[t + 3] = keyWord;
   i32[t + 2] = names.length;
   i32[t + 1] = (size + 1) & ~1;
   i32[t] = K_TYPE;
@@ -420,10 +427,109 @@ export function typeForClass(ctor: NewTarget): TypeInfo {
   return info;
 }
 
-/** The type descriptor at `t`, building a fallback prototype when this agent has not met it. */
+/** The type descriptor at `t`; for one this agent did not create, resolved through the registry (foreignType). */
 export function typeAt(t: number): TypeInfo {
-  const known = typesByAddr.get(t);
-  if (known !== undefined) return known;
+  return typesByAddr.get(t) ?? foreignType(t);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The module-map keyed registry, struct side (SPEC §5). A descriptor's key word holds the string
+// "<module url>\n<export name>" once the creating agent knows its class's key (at the first instance if the class
+// is exported by then, else at the first send). An agent that meets a descriptor it did not create resolves the
+// key against its OWN registry: the class that its own instance of that module exports under that name. If it has
+// no such class yet, instances get a per-descriptor placeholder prototype: the field accessors, over a Proxy that
+// throws ERR_MODMAP_MODULE_NOT_LOADED for anything that needs the real prototype, answers `then` with undefined
+// (so awaiting works), and serves toJSON and util.inspect. When the module joins later, the placeholder's own
+// prototype becomes the class's prototype, so the same instances gain their methods without being received again.
+
+const KEY_WORD = 3;
+
+function keyString(key: StructKey): string {
+  return `${key.url}\n${key.name}`; // a URL never contains a line feed
+}
+
+function parseKey(text: string): StructKey {
+  const nl = text.lastIndexOf('\n');
+  return { url: text.slice(0, nl), name: text.slice(nl + 1) };
+}
+
+interface Pending {
+  readonly t: number;
+  readonly names: readonly string[];
+  readonly className: string;
+  readonly placeholder: object;
+  key: StructKey | null;
+}
+
+/** Foreign descriptors whose class this agent has not resolved yet. */
+const pending = new Map<number, Pending>();
+
+function readKey(t: number): StructKey | null {
+  const w = Atomics.load(i32, t + KEY_WORD);
+  return w === 0 ? null : parseKey(readString(w));
+}
+
+/** The agent's class for a foreign descriptor, or the error that says why there is none. */
+function resolveClass(p: Pending): Function | Error {
+  p.key ??= readKey(p.t);
+  if (p.key === null) return codes.ERR_MODMAP_UNKEYED_STRUCT(p.className);
+  const cls = classForKey(p.key.url, p.key.name);
+  if (cls == null) return codes.ERR_MODMAP_MODULE_NOT_LOADED(p.key.url, p.key.name);
+  const mine = layoutOfClass(cls)!;
+  if (mine.length !== p.names.length || mine.some((n, i) => n !== p.names[i])) {
+    return codes.ERR_MODMAP_LAYOUT_MISMATCH(`${p.key.name} of ${p.key.url}`, mine.join(', '), p.names.join(', '));
+  }
+  return cls;
+}
+
+/** Try to resolve a pending descriptor; on success, later instances get the class itself as their prototype. */
+function settlePending(p: Pending): Function | Error {
+  const cls = resolveClass(p);
+  if (cls instanceof Error) return cls;
+  delete (p.placeholder as { constructor?: unknown }).constructor; // the stand-in below; the class's own shows now
+  Object.setPrototypeOf(p.placeholder, cls.prototype);
+  pending.delete(p.t);
+  const names = p.names;
+  typesByAddr.set(p.t, { addr: p.t, names, offsets: offsetsOf(names), className: p.className, newTarget: cls as NewTarget, fallback: false });
+  return cls;
+}
+
+onModuleJoined(() => {
+  for (const p of [...pending.values()]) settlePending(p);
+});
+
+const fromRoot = new Set<PropertyKey>(['toJSON', Symbol.for('nodejs.util.inspect.custom')]);
+
+function unresolvedPrototype(p: () => Pending): object {
+  const need = (prop: PropertyKey, receiver: unknown): unknown => {
+    const cls = settlePending(p());
+    if (cls instanceof Error) throw cls;
+    return Reflect.get((cls as { prototype: object }).prototype, prop, receiver);
+  };
+  return new Proxy(Object.create(StructRoot.prototype) as object, {
+    get(_target, prop, receiver) {
+      if (prop === 'then') return undefined; // the platform's own lookup when resolving a promise with it
+      if (fromRoot.has(prop)) return Reflect.get(StructRoot.prototype, prop, receiver);
+      return need(prop, receiver);
+    },
+    has(_target, prop) {
+      if (fromRoot.has(prop)) return true;
+      const cls = settlePending(p());
+      if (cls instanceof Error) throw cls;
+      return prop in (cls as { prototype: object }).prototype;
+    },
+    set(_target, prop, value, receiver) {
+      const cls = settlePending(p());
+      if (cls instanceof Error) throw cls;
+      return Reflect.set((cls as { prototype: object }).prototype, prop, value, receiver);
+    },
+    getPrototypeOf() {
+      return StructRoot.prototype; // `s instanceof SharedStruct` holds before the module loads
+    },
+  });
+}
+
+function foreignType(t: number): TypeInfo {
   ensureMapped(t + TYPE_HEADER);
   if ((i32[t]! & 0xff) !== K_TYPE) throw codes.ERR_MODMAP_INVALID_SHARED(`The block at ${t}`, 'a struct type');
   const n = i32[t + 2]!;
@@ -432,15 +538,40 @@ export function typeAt(t: number): TypeInfo {
   for (let i = 0; i < n; i++) names.push(readString(Atomics.load(i32, t + TYPE_HEADER + i)));
   const classWord = i32[t + 5]!;
   const className = classWord !== 0 ? readString(classWord) : 'SharedStruct';
-  const proto = Object.create(fallbackRoot.prototype) as object;
+  let record: Pending;
+  const proto = Object.create(unresolvedPrototype(() => record)) as object;
   installFieldAccessors(proto, names, 0);
-  const target = function () {} as unknown as NewTarget;
+  record = { t, names, className, placeholder: proto, key: null };
+  pending.set(t, record);
+  const cls = settlePending(record);
+  if (!(cls instanceof Error)) return typesByAddr.get(t)!;
+  // A stand-in constructor, so that `s.constructor` (which util.inspect reads) answers without the module; calling
+  // it says what is missing.
+  const target = function () {
+    const cls = settlePending(record);
+    throw cls instanceof Error ? cls : codes.ERR_MODMAP_INVALID_SHARED(`The stand-in constructor of ${className}`, 'a struct class (construct the exported class itself)');
+  } as unknown as NewTarget;
   (target as { prototype: object }).prototype = proto;
-  Object.defineProperty(proto, 'constructor', { value: target, writable: true, configurable: true });
   Object.defineProperty(target, 'name', { value: className });
-  const info: TypeInfo = { addr: t, names, offsets: offsetsOf(names), className, newTarget: target, fallback: true };
+  Object.defineProperty(proto, 'constructor', { value: target, writable: true, configurable: true });
+  const note = record.key === null ? 'class not exported here' : `module ${record.key.url} not loaded here`;
+  const info: TypeInfo = { addr: t, names, offsets: offsetsOf(names), className, newTarget: target, fallback: true, note };
   typesByAddr.set(t, info);
   return info;
+}
+
+/**
+ * Before a struct leaves this agent: make sure its descriptor carries its key, so the receiver can find its
+ * prototype. Throws ERR_MODMAP_UNKEYED_STRUCT when the class is exported from no module that joined the registry.
+ */
+export function ensureKeyed(a: number): void {
+  const t = i32[a + 2]!;
+  if (Atomics.load(i32, t + KEY_WORD) !== 0) return;
+  const info = typeAt(t);
+  const key = info.fallback ? undefined : keyOfClass(info.newTarget);
+  if (key === undefined) throw codes.ERR_MODMAP_UNKEYED_STRUCT(info.className);
+  const word = boxString(keyString(key));
+  Atomics.compareExchange(i32, t + KEY_WORD, 0, word); // another agent may have won with the same key
 }
 
 /** The type of a struct handle, or undefined for anything else. */
@@ -480,7 +611,7 @@ export class StructRoot extends SharedHandle {
 
   [inspectSymbol](depth: number, options: { depth?: number | null }, inspect: (v: unknown, o: object) => string): string {
     const info = typeOfStruct(this)!;
-    const label = info.fallback ? `${info.className} [class not loaded here]` : info.className;
+    const label = info.fallback ? `${info.className} [${info.note ?? 'class not loaded here'}]` : info.className;
     if (depth < 0) return `[${label}]`;
     const a = SharedHandle.addr(this);
     const fields: Record<string, unknown> = {};
@@ -492,8 +623,6 @@ export class StructRoot extends SharedHandle {
   }
 }
 
-class FallbackRoot extends StructRoot {}
-const fallbackRoot = FallbackRoot;
 
 // ---------------------------------------------------------------------------------------------------------
 // Object.freeze cannot fail on an ordinary object without own properties, so modmap makes it refuse shared

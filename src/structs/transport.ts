@@ -1,7 +1,7 @@
 // Hooks for the cross-agent transport (src/transport) and for worker start-up. Internal API: the names start
 // with `__`, and user code never needs them; modmap's transport calls them for every message.
 
-import { canonical, encode, SharedHandle } from './core.js';
+import { canonical, encode, ensureKeyed, SharedHandle } from './core.js';
 import { attachHeap, ensureHeap, ensureMapped, H_HEAP_ID, heapId, heapPayload, i32, K_ARRAY, K_CONDITION, K_MUTEX, K_STRUCT } from './heap.js';
 import { codes } from '../errors.js';
 
@@ -36,6 +36,9 @@ export function __attachHeap(payload: unknown): void {
 export function __encodeShared(value: unknown): SharedPayload | undefined {
   const a = SharedHandle.addrOf(value);
   if (a < 0) return undefined;
+  // A struct must carry its type key, or the receiver could never find its prototype: this throws
+  // ERR_MODMAP_UNKEYED_STRUCT at the postMessage call, before anything is sent.
+  if ((i32[a]! & 0xff) === K_STRUCT) ensureKeyed(a);
   // Registers the handle in this agent's identity cache (its address escapes), so a later decode here
   // returns this very object.
   encode(value);

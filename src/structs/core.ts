@@ -524,7 +524,10 @@ function unresolvedPrototype(p: () => Pending): object {
       return Reflect.set((cls as { prototype: object }).prototype, prop, value, receiver);
     },
     getPrototypeOf() {
-      return StructRoot.prototype; // `s instanceof SharedStruct` holds before the module loads
+      // `instanceof` walks through here: a module that joined since the last look resolves now. Before that,
+      // `s instanceof SharedStruct` still holds.
+      const cls = settlePending(p());
+      return cls instanceof Error ? StructRoot.prototype : (cls as { prototype: object }).prototype;
     },
   });
 }

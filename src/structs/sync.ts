@@ -145,13 +145,16 @@ function release(s: number): void {
   if ((prev & CONTENDED) !== 0) Atomics.notify(i32, s, 1);
 }
 
+const tokenKey: unique symbol = Symbol('UnlockToken');
+
 /** Proof that this agent holds a mutex. `using token = Mutex.lock(m)` unlocks at the end of the block. */
 export class UnlockToken {
   #mutex: Mutex;
   #locked = true;
 
-  /** @internal */
-  constructor(mutex: Mutex) {
+  /** @internal Tokens come only from Mutex.lock, lockIfAvailable and lockAsync. */
+  constructor(mutex: Mutex, key?: typeof tokenKey) {
+    if (key !== tokenKey) throw codes.ERR_MODMAP_INVALID_SHARED('new UnlockToken()', 'Mutex.lock()');
     this.#mutex = mutex;
   }
 
@@ -209,10 +212,10 @@ export class Mutex extends SharedHandle {
   /** Block until the mutex is ours. TypeError if this agent already holds it (that would never return). */
   static lock(m: Mutex): UnlockToken {
     const s = mutexAddr(m) + M_STATE;
-    if (tryAcquire(s)) return new UnlockToken(m);
+    if (tryAcquire(s)) return new UnlockToken(m, tokenKey);
     assertCanBlock('Mutex.lock()', 'await Mutex.lockAsync(m)');
     acquireBlocking(s, Infinity);
-    return new UnlockToken(m);
+    return new UnlockToken(m, tokenKey);
   }
 
   /**
@@ -221,18 +224,18 @@ export class Mutex extends SharedHandle {
    */
   static lockIfAvailable(m: Mutex, timeoutMs = 0): UnlockToken | null {
     const s = mutexAddr(m) + M_STATE;
-    if (tryAcquire(s)) return new UnlockToken(m);
+    if (tryAcquire(s)) return new UnlockToken(m, tokenKey);
     const t = Number(timeoutMs);
     if (!(t > 0)) return null;
     assertCanBlock('Mutex.lockIfAvailable() with a timeout', 'await Mutex.lockAsync(m)');
-    return acquireBlocking(s, Date.now() + t) ? new UnlockToken(m) : null;
+    return acquireBlocking(s, Date.now() + t) ? new UnlockToken(m, tokenKey) : null;
   }
 
   /** Take the mutex without blocking the agent (Atomics.waitAsync, or polling where it is missing). */
   static async lockAsync(m: Mutex): Promise<UnlockToken> {
     const s = mutexAddr(m) + M_STATE;
     if (!tryAcquire(s)) await acquireAsync(s);
-    return new UnlockToken(m);
+    return new UnlockToken(m, tokenKey);
   }
 
   /** True for Mutex handles. */

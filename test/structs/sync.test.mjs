@@ -20,6 +20,7 @@ test('tokens: lock, unlock, dispose, lockIfAvailable', () => {
   t2[Symbol.dispose]();
   assert.equal(t2.locked, false);
   assert.ok(Mutex.lockIfAvailable(m), 'free again');
+  assert.throws(() => new UnlockToken(m), { name: 'TypeError' }, 'tokens cannot be forged');
 });
 
 test('locking a mutex this agent holds is a TypeError, not a deadlock', () => {

@@ -22,6 +22,10 @@ const suites = {
     loadVsBareNode24: [1.05, 'lower', 'the same on Node 24 (registerHooks)'],
   }],
   transport: ['./transport.mjs', { plainMessageOverhead: [1.05, 'lower', 'plain message round trip, modmap ÷ none'] }],
+  registry: ['./registry.mjs', {
+    methodCall: [1.5, 'lower', 'method call on a received struct ÷ plain class method'],
+    firstResolve: [Infinity, 'lower', 'µs for the first method call on a newly received type (report)'],
+  }],
   structs: ['./structs.mjs', {
     fieldRead: [1.3, 'lower', 'field read ÷ plain object'],
     fieldWrite: [1.5, 'lower', 'field write (ints, doubles) ÷ plain object'],

@@ -1,7 +1,11 @@
 // atomics.* on fields and elements.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SharedStruct, SharedArray, atomics, __encodeShared as enc } from '../../dist/src/structs/index.js';
+import * as S from '../../dist/src/structs/index.js';
+import { SharedStruct, SharedArray, atomics } from '../../dist/src/structs/index.js';
+import { makeWire } from './fixtures/wire.mjs';
+
+const { enc } = makeWire(S);
 import { startAgent } from './fixtures/run-agent.mjs';
 
 class Box extends SharedStruct('v', 'count') {}

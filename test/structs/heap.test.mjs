@@ -3,7 +3,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { SharedStruct, SharedArray, Mutex, __internals, __encodeShared as enc, __decodeShared as dec } from '../../dist/src/structs/index.js';
+import * as S from '../../dist/src/structs/index.js';
+import { SharedStruct, SharedArray, Mutex, __internals } from '../../dist/src/structs/index.js';
+import { makeWire } from './fixtures/wire.mjs';
+
+const { enc, dec } = makeWire(S);
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc');

@@ -1,7 +1,11 @@
 // Mutex and Condition, in one agent and across workers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SharedStruct, Mutex, Condition, UnlockToken, __encodeShared as enc, __internals } from '../../dist/src/structs/index.js';
+import * as S from '../../dist/src/structs/index.js';
+import { SharedStruct, Mutex, Condition, UnlockToken, __internals } from '../../dist/src/structs/index.js';
+import { makeWire } from './fixtures/wire.mjs';
+
+const { enc } = makeWire(S);
 import { startAgent } from './fixtures/run-agent.mjs';
 
 class Counter extends SharedStruct('count', 'queue') {}

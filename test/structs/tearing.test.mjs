@@ -3,7 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
-import { SharedStruct, SharedArray, __encodeShared as enc, __heapForWorker } from '../../dist/src/structs/index.js';
+import * as S from '../../dist/src/structs/index.js';
+import { SharedStruct, SharedArray, __heapForWorker } from '../../dist/src/structs/index.js';
+import { makeWire } from './fixtures/wire.mjs';
+
+const { enc } = makeWire(S);
 import { checkBig, checkDouble, checkString, makeBig, makeDouble, makeString } from './fixtures/tear-values.mjs';
 
 class Cell extends SharedStruct('str', 'big', 'dbl', 'go') {}

@@ -1,7 +1,11 @@
 // Crossing agents: one heap per process, identity, fallback prototypes, writes visible both ways.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SharedStruct, SharedArray, Mutex, __encodeShared as enc, __decodeShared as dec, __heapForWorker, __attachHeap } from '../../dist/src/structs/index.js';
+import * as S from '../../dist/src/structs/index.js';
+import { SharedStruct, SharedArray, Mutex, __encodeShared, __decodeShared, __heapForWorker, __attachHeap } from '../../dist/src/structs/index.js';
+import { makeWire } from './fixtures/wire.mjs';
+
+const { enc, dec } = makeWire(S);
 import { startAgent } from './fixtures/run-agent.mjs';
 
 class Point extends SharedStruct('x', 'y', 'next') {
@@ -36,7 +40,7 @@ test('a struct created in a worker is stored into a field of a struct created in
   } finally { await agent.close(); }
 });
 
-test('a struct whose class is unknown in the receiving agent: fields work, no methods', async () => {
+test('a struct whose class has no key in the receiving agent: fields work, methods throw a coded error', async () => {
   const agent = startAgent();
   try {
     const p = new Point();
@@ -44,7 +48,7 @@ test('a struct whose class is unknown in the receiving agent: fields work, no me
     const r = await agent.run('fallbackType', { target: enc(p) });
     assert.deepEqual(r.fields, ['x', 'y', 'next']);
     assert.equal(r.x, 7);
-    assert.equal(r.hasMethod, 'undefined');
+    assert.equal(r.method, 'ERR_MODMAP_UNKEYED_STRUCT');
     assert.equal(r.json, '{"x":7}');
     assert.equal(r.same, true);
     assert.equal(r.isStruct, true);
@@ -70,11 +74,14 @@ test('identity in an agent: messages, fields and array elements give one object'
 test('payloads are O(1): a 100,000-node list encodes to the same small object', () => {
   let head = null;
   for (let i = 0; i < 100000; i++) { const n = new Point(); n.x = i; n.next = head ?? undefined; head = n; }
-  const payload = enc(head);
+  const holder = new SharedArray(head);
+  const payload = __encodeShared(holder);
   assert.deepEqual(Object.keys(payload).sort(), ['addr', 'heap', 'kind', 'modmapShared']);
   assert.ok(JSON.stringify(payload).length < 100);
-  assert.equal(enc({}), undefined);
-  assert.equal(enc(5), undefined);
+  assert.equal(__decodeShared(payload).get(0), head);
+  assert.equal(__encodeShared({}), undefined);
+  assert.equal(__encodeShared(5), undefined);
+  assert.throws(() => __encodeShared(head), { code: 'ERR_MODMAP_UNKEYED_STRUCT' }, 'an unkeyed struct cannot be a message on its own');
 });
 
 test('concurrent allocation in several workers while the heap grows', async () => {
@@ -101,9 +108,9 @@ test('heap bootstrap payloads and refusal of a foreign heap', () => {
   assert.ok(payload.buffer instanceof SharedArrayBuffer);
   assert.doesNotThrow(() => __attachHeap(payload), 'attaching to the same heap is a no-op');
   assert.throws(() => __attachHeap({}), { code: 'ERR_MODMAP_INVALID_SHARED' });
-  const foreign = { ...enc(new Point()), heap: 12345 };
-  assert.throws(() => dec(foreign), { code: 'ERR_MODMAP_FOREIGN_HEAP' });
-  assert.throws(() => dec({ nope: 1 }), { code: 'ERR_MODMAP_INVALID_SHARED' });
+  const foreign = { ...__encodeShared(new SharedArray(1)), heap: 12345 };
+  assert.throws(() => __decodeShared(foreign), { code: 'ERR_MODMAP_FOREIGN_HEAP' });
+  assert.throws(() => __decodeShared({ nope: 1 }), { code: 'ERR_MODMAP_INVALID_SHARED' });
   const other = new SharedArrayBuffer(1024);
   new Int32Array(other)[8] = 0x6d6f646d; new Int32Array(other)[9] = 1;
   assert.throws(() => __attachHeap({ modmapHeap: 1, buffer: other, heapId: 1 }), { code: 'ERR_MODMAP_FOREIGN_HEAP' }, 'this agent already allocated in its heap');
@@ -119,7 +126,7 @@ test('a worker may define struct classes before it attaches to the heap', async 
     S.__attachHeap(workerData.heap);
     const e = new Early();
     e.a = 'early class, shared heap';
-    S.__decodeShared(workerData.target).x = e;
+    S.__decodeShared(workerData.target).get(0).x = e;
     parentPort.postMessage('done');
   `;
   const p = new Point();

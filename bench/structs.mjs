@@ -155,9 +155,9 @@ const WORKER_SOURCE = `
   const S = await import(workerData.url);
   S.__attachHeap(workerData.heap);
   parentPort.on('message', (m) => {
-    const head = S.__decodeShared(m);
-    const x = head.x; // touch it
-    parentPort.postMessage(S.__encodeShared(head));
+    const holder = S.__decodeShared(m);
+    const x = holder.get(0).x; // touch the list head
+    parentPort.postMessage(S.__encodeShared(holder));
   });
   parentPort.postMessage('ready');
 `;
@@ -171,9 +171,14 @@ async function measurePostGraph(S, Point, quick) {
   const build = (n) => { let head; for (let i = 0; i < n; i++) { const p = new Point(); p.x = i; p.next = head; head = p; } return head; };
   const big = build(LIST);
   const one = build(1);
+  // The bench's Point class is not exported from a module loaded through modmap's loader, so it has no struct type
+  // key and cannot be a message on its own (ERR_MODMAP_UNKEYED_STRUCT); the head travels in a 1-element SharedArray.
+  const holders = new Map();
   const roundTrip = (head) => new Promise((resolve) => {
-    worker.once('message', (m) => resolve(S.__decodeShared(m)));
-    worker.postMessage(S.__encodeShared(head));
+    let holder = holders.get(head);
+    if (holder === undefined) holders.set(head, (holder = new S.SharedArray(head)));
+    worker.once('message', (m) => resolve(S.__decodeShared(m).get(0)));
+    worker.postMessage(S.__encodeShared(holder));
   });
   const time = async (head, n) => {
     const t0 = now();

@@ -8,7 +8,8 @@
 //   11     LIMIT (words; 0 = the buffer's maxByteLength)          12 AGENT counter (ids for mutex owners)
 //   13     TYPES (head of the list of type descriptors, pushed with compareExchange; for the registry)
 //   14     HEAP_ID (random, to refuse payloads from another heap)
-//   15..31 reserved for reclamation (issue 7): free-list heads per size class, the free-list lock, epoch
+//   15     message fence (__encodeShared adds, __decodeShared loads; see transport.ts)
+//   16..31 reserved for reclamation (issue 7): free-list heads per size class, the free-list lock, epoch
 // Blocks start at HEAP_START, are a whole number of 8-byte units, and begin with [kind, sizeInWords].
 
 import { codes } from '../errors.js';

@@ -10,7 +10,8 @@
 //   14     HEAP_ID (random, to refuse payloads from another heap)
 //   15     message fence (__encodeShared adds, __decodeShared loads; see transport.ts)
 //   16..31 reserved for reclamation (issue 7): free-list heads per size class, the free-list lock, epoch
-// Blocks start at HEAP_START, are a whole number of 8-byte units, and begin with [kind, sizeInWords].
+// Blocks start at HEAP_START, are a whole number of 8-byte units, and begin with [kind, sizeInWords], except number
+// boxes: [kind, three data words], whose size (4) the kind implies.
 
 import { codes } from '../errors.js';
 

@@ -85,23 +85,65 @@ function kindOf(v: object): number {
 
 /**
  * True when `message` holds a modmap value anywhere a structured clone would copy it member by member.
- * No allocation for primitives and for flat containers of primitives.
+ * Allocates nothing for small messages.
  */
 export function containsModmapValue(message: unknown): boolean {
   if (typeof message !== 'object' || message === null) return false;
-  // Iterative, so that a deep message is not refused here before the host gets to decide about it.
-  let stack: object[] | undefined;
-  let seen: Set<object> | undefined;
-  // Objects go on the stack once; primitives are skipped inline.
+  budget = SMALL_MESSAGE_NODES;
+  const quick = scanSmall(message, 0);
+  return quick === GAVE_UP ? scanAny(message) : quick === FOUND;
+}
+
+// Most messages are small trees. scanSmall walks them recursively without a "seen" set; it gives up (and scanAny,
+// which keeps one, takes over) past SMALL_MESSAGE_NODES objects or SMALL_MESSAGE_DEPTH levels, which also bounds
+// the work a cycle or a heavily shared graph can cost it.
+const SMALL_MESSAGE_NODES = 256;
+const SMALL_MESSAGE_DEPTH = 32;
+const NONE = 0;
+const FOUND = 1;
+const GAVE_UP = 2;
+let budget = 0;
+
+function scanSmall(v: object, depth: number): number {
+  if (--budget < 0 || depth > SMALL_MESSAGE_DEPTH) return GAVE_UP;
+  const kind = kindOf(v);
+  if (kind === VALUE) return FOUND;
+  let r = NONE;
+  if (kind === ARRAY) {
+    const a = v as unknown[];
+    for (let i = 0; i < a.length; i++) {
+      const c = a[i];
+      if (typeof c === 'object' && c !== null && (r = scanSmall(c, depth + 1)) !== NONE) return r;
+    }
+  } else if (kind === RECORD) {
+    const o = v as Record<string, unknown>;
+    for (const key in o) {
+      const c = o[key];
+      if (typeof c === 'object' && c !== null && Object.hasOwn(o, key) && (r = scanSmall(c, depth + 1)) !== NONE) return r;
+    }
+  } else if (kind === MAP) {
+    for (const [k, c] of v as Map<unknown, unknown>) {
+      if (typeof k === 'object' && k !== null && (r = scanSmall(k, depth + 1)) !== NONE) return r;
+      if (typeof c === 'object' && c !== null && (r = scanSmall(c, depth + 1)) !== NONE) return r;
+    }
+  } else if (kind === SET) {
+    for (const c of v as Set<unknown>) {
+      if (typeof c === 'object' && c !== null && (r = scanSmall(c, depth + 1)) !== NONE) return r;
+    }
+  }
+  return NONE;
+}
+
+/** Any message, any shape: iterative (a deep message is not refused here before the host decides), with a seen set. */
+function scanAny(message: object): boolean {
+  const stack: object[] = [message];
+  const seen = new Set<object>(stack);
   const visit = (child: unknown): void => {
-    if (typeof child !== 'object' || child === null) return;
-    seen ??= new Set([message]);
-    if (seen.has(child)) return;
+    if (typeof child !== 'object' || child === null || seen.has(child)) return;
     seen.add(child);
-    (stack ??= []).push(child);
+    stack.push(child);
   };
-  let current: object | undefined = message;
-  while (current !== undefined) {
+  for (let current = stack.pop(); current !== undefined; current = stack.pop()) {
     const kind = kindOf(current);
     if (kind === VALUE) return true;
     if (kind === ARRAY) {
@@ -115,7 +157,6 @@ export function containsModmapValue(message: unknown): boolean {
     } else if (kind === SET) {
       for (const v of current as Set<unknown>) visit(v);
     }
-    current = stack?.pop();
   }
   return false;
 }

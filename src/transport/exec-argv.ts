@@ -38,13 +38,28 @@ export function hasRegisterImport(args: readonly string[]): boolean {
   return false;
 }
 
-/** NODE_OPTIONS as a list of arguments (Node splits it on whitespace, honouring double quotes). */
+/** NODE_OPTIONS as a list of arguments, split as Node splits it: on spaces outside double quotes, which it drops. */
 export function nodeOptionsArgs(nodeOptions: string | undefined): string[] {
-  if (!nodeOptions) return [];
   const out: string[] = [];
-  for (const m of nodeOptions.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)) {
-    out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!);
+  if (!nodeOptions) return out;
+  let current: string | null = null;
+  let quoted = false;
+  for (let i = 0; i < nodeOptions.length; i++) {
+    let c = nodeOptions[i]!;
+    if (c === '\\' && quoted && i + 1 < nodeOptions.length) {
+      c = nodeOptions[++i]!;
+    } else if (c === '"') {
+      quoted = !quoted;
+      current ??= '';
+      continue;
+    } else if (c === ' ' && !quoted) {
+      if (current !== null) out.push(current);
+      current = null;
+      continue;
+    }
+    current = (current ?? '') + c;
   }
+  if (current !== null) out.push(current);
   return out;
 }
 

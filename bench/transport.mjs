@@ -1,0 +1,103 @@
+// Cost of modmap's transport on plain messages (issue 3): the round trip of a message with no modmap value in it,
+// between two agents that run modmap, divided by the same round trip between two agents that do not.
+//
+// Both sides run in the same process, side by side: two "host" workers, one started with modmap's register entry
+// (and its transport) and one with no modmap at all, each with its own echo worker. The main thread (no modmap)
+// asks them in turn, alternating the order, to time a batch of sequential round trips. Per configuration we keep
+// every batch's mean round trip and report min and median (the min is the least disturbed by other load; the
+// median shows the typical case), and the median of the per-round ratios, which is the headline. Run alone: `node bench/transport.mjs [--quick]` prints JSON.
+
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+const here = new URL(import.meta.url);
+const REGISTER = new URL('../dist/src/node/register.js', import.meta.url).href;
+const TRANSPORT = new URL('../dist/src/transport/node.js', import.meta.url).href;
+
+/** The plain messages measured: a small object (the common case) and a number. */
+const MESSAGES = {
+  object: () => ({ id: 1, op: 'work', args: [1, 2, 3], meta: { from: 'bench', tags: ['a', 'b'] } }),
+  number: () => 42,
+};
+
+async function host() {
+  if (workerData.modmap) {
+    // The register entry installs the transport; installing here as well (idempotent) keeps the bench meaningful
+    // on a build whose register entry does not do it yet.
+    (await import(TRANSPORT)).installNodeTransport();
+  }
+  const echo = new Worker(here, { workerData: { role: 'echo' } });
+  await once(echo, 'online');
+  const roundTrip = () => new Promise((resolve) => echo.once('message', resolve));
+  parentPort.on('message', async ({ kind, count }) => {
+    if (kind === 'stop') { await echo.terminate(); parentPort.close(); return; }
+    const message = MESSAGES[kind]();
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < count; i++) {
+      const reply = roundTrip();
+      echo.postMessage(message);
+      await reply;
+    }
+    const ns = Number(process.hrtime.bigint() - start);
+    parentPort.postMessage(ns / count);
+  });
+  parentPort.postMessage('ready');
+}
+
+function echo() {
+  parentPort.on('message', (m) => parentPort.postMessage(m));
+}
+
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { min: s[0], median: s[Math.floor(s.length / 2)] };
+};
+
+/** @returns {Promise<{ plainMessageOverhead: number, details: object }>} */
+export async function run({ quick = false } = {}) {
+  const rounds = quick ? 40 : 150;
+  const count = quick ? 200 : 300;
+  const start = async (modmap) => {
+    const w = new Worker(here, {
+      workerData: { role: 'host', modmap },
+      execArgv: modmap ? ['--import', REGISTER] : [],
+    });
+    await once(w, 'message');
+    return w;
+  };
+  const hosts = { plain: await start(false), modmap: await start(true) };
+  const ask = async (w, kind) => { w.postMessage({ kind, count }); return (await once(w, 'message'))[0]; };
+  const details = { rounds, roundTripsPerRound: count, unit: 'µs per round trip' };
+  const ratios = {};
+  for (const kind of Object.keys(MESSAGES)) {
+    // Warm both sides up (JIT, ICs) before measuring.
+    await ask(hosts.plain, kind);
+    await ask(hosts.modmap, kind);
+    const times = { plain: [], modmap: [] };
+    for (let r = 0; r < rounds; r++) {
+      const order = r % 2 === 0 ? ['plain', 'modmap'] : ['modmap', 'plain'];
+      for (const name of order) times[name].push((await ask(hosts[name], kind)) / 1000);
+    }
+    const plain = stats(times.plain);
+    const modmap = stats(times.modmap);
+    // Each round's two batches ran back to back, so their ratio cancels slow drifts in machine load.
+    const paired = stats(times.modmap.map((t, i) => t / times.plain[i]));
+    ratios[kind] = { pairedMedian: paired.median, min: modmap.min / plain.min, median: modmap.median / plain.median };
+    details[kind] = { plain, modmap, ratio: ratios[kind] };
+  }
+  for (const w of Object.values(hosts)) { w.postMessage({ kind: 'stop' }); await once(w, 'exit'); }
+  const round = (x) => Math.round(x * 1000) / 1000;
+  return {
+    // The headline: the worse of the message kinds, by the median of the paired per-round ratios.
+    plainMessageOverhead: round(Math.max(...Object.values(ratios).map((r) => r.pairedMedian))),
+    details: JSON.parse(JSON.stringify(details, (k, v) => (typeof v === 'number' ? round(v) : v))),
+  };
+}
+
+if (!isMainThread) {
+  if (workerData?.role === 'host') await host();
+  else if (workerData?.role === 'echo') echo();
+} else if (process.argv[1] && fileURLToPath(here) === process.argv[1]) {
+  console.log(JSON.stringify(await run({ quick: process.argv.includes('--quick') }), null, 2));
+}

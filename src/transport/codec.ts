@@ -30,7 +30,7 @@ export interface Codec {
   decode(payload: unknown): unknown;
 }
 
-/** The reserved key that marks an envelope. A user message must not use it as a top-level key. */
+/** The key that marks an envelope. A user message that uses it is wrapped on send, so it still arrives as sent. */
 export const ENVELOPE_KEY = 'modmap.envelope';
 /** Envelope format version, the value under ENVELOPE_KEY. */
 export const ENVELOPE_VERSION = 1;
@@ -166,8 +166,11 @@ function scanAny(message: object): boolean {
  * otherwise an Envelope. Throws whatever a codec throws; nothing is sent then.
  */
 export function encodeMessage(message: unknown): unknown {
-  if (!containsModmapValue(message)) return message;
-  return buildEnvelope(message);
+  if (containsModmapValue(message)) return buildEnvelope(message);
+  // A user message that happens to look like an envelope is wrapped in a real one (with nothing to decode), so the
+  // receiver never mistakes user data for modmap's. One property read; no other message pays more.
+  if (isEnvelope(message)) return { [ENVELOPE_KEY]: ENVELOPE_VERSION, root: message, slots: [], props: [], colls: [] };
+  return message;
 }
 
 function buildEnvelope(message: unknown): Envelope {

@@ -94,3 +94,11 @@ test('an envelope naming an unknown kind is refused on receive', () => {
   envelope.slots[1] = 'no-such-kind';
   assert.throws(() => decodeMessage(envelope), TypeError);
 });
+
+test('a user message that uses the envelope key arrives as sent', () => {
+  const lookalike = { [ENVELOPE_KEY]: 1, root: 'user data', slots: 'not an array' };
+  const wire = encodeMessage(lookalike);
+  assert.notEqual(wire, lookalike, 'wrapped');
+  assert.deepEqual(decodeMessage(structuredClone(wire)), lookalike);
+  assert.equal(lookalike.slots, 'not an array', 'sender untouched');
+});

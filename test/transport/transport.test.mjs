@@ -95,6 +95,13 @@ describe(`transport on Node ${process.version}`, { concurrency: true }, () => {
     });
   });
 
+  test('structuredClone keeps modmap values canonical; an envelope look-alike arrives as sent', async () => {
+    assert.deepEqual(await run('clone.mjs'), {
+      moduleSame: true, structSame: true, writesShared: 2, plainCopied: true, lookalikeIntact: true,
+      missingArgument: 'TypeError',
+    });
+  });
+
   test('shared structs, arrays and mutexes cross in messages and workerData as the same shared objects', async () => {
     assert.deepEqual(await run('structs.mjs'), {
       sharedRef: true, arrayHoldsSame: true, mutexArrived: true, listLength: 100000, headValue: 99999,

@@ -1,0 +1,63 @@
+// `modmap/shim`: one module script (or one import) in a page with an import map installs modmap there.
+//
+//   <script type="importmap">{ "imports": { "modmap": "…", "es-module-shims": "…", "acorn": "…" } }</script>
+//   <script type="module" src="/node_modules/modmap/dist/src/browser/shim.js"></script>
+//   <script type="module-shim" src="./app.js"></script>
+//
+// The page's import map stays a native one; the shim hands a copy to es-module-shims and to every module worker
+// (Chromium applies no import map inside workers). App modules are `module-shim` scripts, or are imported with
+// `importShim(url)`: a native `type="module"` script starts loading before any script can see it, so it would run
+// untransformed. `await ready` (exported) settles once the shim is installed.
+import { installShim } from './install.js';
+import type { ImportMap } from './install.js';
+import { codes } from '../errors.js';
+
+/** The page's import maps, merged as the browser does (the first definition of a specifier wins), made absolute. */
+function documentImportMap(): ImportMap {
+  const merged: Required<ImportMap> = { imports: {}, scopes: {}, integrity: {} };
+  const base = document.baseURI;
+  const abs = (address: string): string => (/^(\.{0,2}\/)/.test(address) ? new URL(address, base).href : address);
+  const addAll = (from: Record<string, string> | undefined, to: Record<string, string>, absKeys: boolean): void => {
+    for (const [k, v] of Object.entries(from ?? {})) {
+      const key = absKeys ? abs(k) : k;
+      if (!(key in to)) to[key] = abs(v);
+    }
+  };
+  for (const script of document.querySelectorAll('script[type=importmap]')) {
+    let map: ImportMap;
+    try {
+      map = JSON.parse(script.textContent ?? '{}') as ImportMap;
+    } catch {
+      continue; // the browser reports an invalid import map itself
+    }
+    addAll(map.imports, merged.imports, false);
+    for (const [scope, entries] of Object.entries(map.scopes ?? {})) {
+      addAll(entries, (merged.scopes[abs(scope)] ??= {}), false);
+    }
+    addAll(map.integrity, merged.integrity, true);
+  }
+  return merged;
+}
+
+function resolveOrUndefined(specifier: string): string | undefined {
+  try {
+    return import.meta.resolve(specifier);
+  } catch {
+    return undefined;
+  }
+}
+
+const esmsUrl = resolveOrUndefined('es-module-shims');
+if (esmsUrl === undefined) {
+  throw codes.ERR_MODMAP_NOT_INSTALLED(
+    'The modmap shim (no "es-module-shims" entry in the page\'s import map; `npx modmap importmap` writes one)',
+  );
+}
+
+/** Settles once modmap is installed in this page and `importShim` is defined. */
+export const ready: Promise<void> = installShim({
+  importMap: documentImportMap(),
+  esmsUrl,
+  acornUrl: resolveOrUndefined('acorn'),
+});
+await ready;

@@ -5,8 +5,7 @@ import { runNode, root } from '../helpers/run-node.mjs';
 import { join } from 'node:path';
 
 test('demo/pool.mjs: a block shipped to a worker pool', async () => {
-  const dev = process.env.MODMAP_TRANSPORT_DEV ? ['--import', process.env.MODMAP_TRANSPORT_DEV] : []; // DEV-ONLY
-  const { code, stderr, json } = await runNode([join(root, 'demo/pool.mjs'), '--json', '--workers', '2'], { execArgv: dev });
+  const { code, stderr, json } = await runNode([join(root, 'demo/pool.mjs'), '--json', '--workers', '2']);
   assert.equal(stderr, '');
   assert.equal(code, 0);
   // π(n) for n = 100 000 … 800 000.

@@ -8,8 +8,7 @@ import { runNode } from '../helpers/run-node.mjs';
 const fixture = (name) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
 async function run(name, options) {
-  const dev = process.env.MODMAP_TRANSPORT_DEV && options?.register !== false ? ['--import', process.env.MODMAP_TRANSPORT_DEV] : []; // DEV-ONLY
-  const result = await runNode([fixture(name)], { ...options, execArgv: dev });
+  const result = await runNode([fixture(name)], options);
   assert.equal(result.stderr, '', `${name}: stderr`);
   assert.equal(result.code, 0, `${name}: exit code`);
   assert.notEqual(result.json, undefined, `${name}: JSON output\n${result.stdout}`);

@@ -269,7 +269,12 @@ const HOT_SIZE = 1 << HOT_BITS;
 const HOT_MASK = HOT_SIZE - 1;
 const HOT_AGE_MS = 2000;
 
-const hot: (SharedHandle | undefined)[] = new Array<SharedHandle | undefined>(HOT_SIZE).fill(undefined);
+// Allocated on first use: filling 2^18 slots costs ~2 ms, which every agent would otherwise pay at start-up
+// whether or not it ever touches a struct. Until then a one-slot array of the same elements kind answers every
+// read with undefined (the slow path), so the reads in the hot paths see one array shape.
+const newHot = (n: number): (SharedHandle | undefined)[] => new Array<SharedHandle | undefined>(n).fill(undefined);
+let hot = newHot(1);
+let hotReady = false;
 let hotTimer: unknown = null;
 const weak = new Map<number, WeakRef<SharedHandle>>();
 const finalizer = new FinalizationRegistry<number>((a) => {
@@ -313,6 +318,10 @@ function canonicalSlow(p: number, idx: number): SharedHandle {
     if (!OBJECT_KINDS.has(kind)) throw codes.ERR_MODMAP_INVALID_SHARED(`The block at address ${p} (kind ${kind})`, 'a shared object');
     h = materialize(p, kind);
     escape(h, p);
+  }
+  if (!hotReady) {
+    hot = newHot(HOT_SIZE);
+    hotReady = true;
   }
   hot[idx] = h;
   scheduleHotAging();

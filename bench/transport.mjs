@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 
 const here = new URL(import.meta.url);
 const REGISTER = new URL('../dist/src/node/register.js', import.meta.url).href;
-const TRANSPORT = new URL('../dist/src/transport/node.js', import.meta.url).href;
 
 /** The plain messages measured: a small object (the common case) and a number. */
 const MESSAGES = {
@@ -22,10 +21,8 @@ const MESSAGES = {
 };
 
 async function host() {
-  if (workerData.modmap) {
-    // The register entry installs the transport; installing here as well (idempotent) keeps the bench meaningful
-    // on a build whose register entry does not do it yet.
-    (await import(TRANSPORT)).installNodeTransport();
+  if (workerData.modmap && typeof globalThis[Symbol.for('modmap')] !== 'object') {
+    throw new Error('bench/transport.mjs: the modmap host did not get the register entry; run `npm run build` first');
   }
   const echo = new Worker(here, { workerData: { role: 'echo' } });
   await once(echo, 'online');
@@ -42,7 +39,10 @@ async function host() {
     const ns = Number(process.hrtime.bigint() - start);
     parentPort.postMessage(ns / count);
   });
-  parentPort.postMessage('ready');
+  // Tell main whether this agent's ports really carry modmap's transport, so the figure cannot silently compare
+  // two plain configurations.
+  const post = (await import('node:worker_threads')).MessagePort.prototype.postMessage;
+  parentPort.postMessage({ transport: post[Symbol.for('modmap.transport.installed')] === true });
 }
 
 function echo() {
@@ -56,14 +56,15 @@ const stats = (xs) => {
 
 /** @returns {Promise<{ plainMessageOverhead: number, details: object }>} */
 export async function run({ quick = false } = {}) {
-  const rounds = quick ? 40 : 150;
-  const count = quick ? 200 : 300;
+  const rounds = quick ? 60 : 300;
+  const count = quick ? 150 : 200;
   const start = async (modmap) => {
     const w = new Worker(here, {
       workerData: { role: 'host', modmap },
       execArgv: modmap ? ['--import', REGISTER] : [],
     });
-    await once(w, 'message');
+    const [{ transport }] = await once(w, 'message');
+    if (transport !== modmap) throw new Error(`bench/transport.mjs: transport installed = ${transport}, expected ${modmap}`);
     return w;
   };
   const hosts = { plain: await start(false), modmap: await start(true) };

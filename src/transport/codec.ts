@@ -116,10 +116,13 @@ function scanSmall(v: object, depth: number): number {
       if (typeof c === 'object' && c !== null && (r = scanSmall(c, depth + 1)) !== NONE) return r;
     }
   } else if (kind === RECORD) {
+    // for-in also visits enumerable properties inherited from Object.prototype, which has none unless something
+    // polluted it; visiting them can only cause a needless envelope (the copy reads own keys), never a miss.
+    // Skipping Object.hasOwn per key halves the scan of a small object.
     const o = v as Record<string, unknown>;
     for (const key in o) {
       const c = o[key];
-      if (typeof c === 'object' && c !== null && Object.hasOwn(o, key) && (r = scanSmall(c, depth + 1)) !== NONE) return r;
+      if (typeof c === 'object' && c !== null && (r = scanSmall(c, depth + 1)) !== NONE) return r;
     }
   } else if (kind === MAP) {
     for (const [k, c] of v as Map<unknown, unknown>) {

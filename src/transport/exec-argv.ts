@@ -78,8 +78,22 @@ export function workerExecArgv(
 ): string[] | undefined {
   if (requested === undefined) {
     if (hasRegisterImport(processExecArgv) || hasRegisterImport(nodeOptionsArgs(nodeOptions))) return undefined;
-    return [...processExecArgv, `--import=${REGISTER_URL}`];
+    return [...withoutEntryCode(processExecArgv), `--import=${REGISTER_URL}`];
   }
   if (hasRegisterImport(requested)) return [...requested];
   return [...requested, `--import=${REGISTER_URL}`];
+}
+
+/** Flags that carry the main program's own code (`node -e …`): an inherited worker must not get them. */
+const ENTRY_CODE_FLAGS = new Set(['-e', '--eval', '-p', '--print']);
+
+function withoutEntryCode(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (ENTRY_CODE_FLAGS.has(arg)) { i++; continue; }
+    if (/^(?:--eval|--print)=/.test(arg)) continue;
+    out.push(arg);
+  }
+  return out;
 }

@@ -167,7 +167,19 @@ function createWorkerClass(NativeWorker: WorkerCtor): WorkerCtor {
         data: encodeMessage(options?.workerData),
       };
       opts.workerData = bootstrap;
-      super(entry, opts);
+      try {
+        super(entry, opts);
+      } catch (error) {
+        // Only possible when modmap made an inherited execArgv explicit (modmap imported from code) and this
+        // process has flags a worker may not take (e.g. --title). Say how to fix it rather than start without hooks.
+        if ((error as { code?: unknown }).code === 'ERR_WORKER_INVALID_EXEC_ARGV' && options?.execArgv === undefined) {
+          throw Object.assign(
+            codes.ERR_MODMAP_NOT_INSTALLED(`A worker started from code that imported modmap (${(error as Error).message})`),
+            { cause: error },
+          );
+        }
+        throw error;
+      }
     }
   };
   Object.defineProperty(Worker, kInstalled, { value: true });

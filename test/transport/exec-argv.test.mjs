@@ -39,3 +39,10 @@ test('NODE_OPTIONS is split like Node splits it', () => {
   assert.deepEqual(nodeOptionsArgs(' --a  "b c" --d="e" '), ['--a', 'b c', '--d=e']);
   assert.deepEqual(nodeOptionsArgs(undefined), []);
 });
+
+test('an inherited list made explicit drops the main program’s own code (node -e / -p)', () => {
+  assert.deepEqual(
+    workerExecArgv(undefined, ['-e', 'code()', '--no-warnings', '--print=1', '-p', 'x'], undefined),
+    ['--no-warnings', `--import=${REGISTER_URL}`],
+  );
+});

@@ -78,6 +78,13 @@ describe(`transport on Node ${process.version}`, { concurrency: true }, () => {
     assert.deepEqual(await run('programmatic.mjs', { register: false }), { runtime: true, result: 8, sentBack: true });
   });
 
+  test('modmap imported from code in a process with worker-invalid flags: a coded error, not a bare worker', async () => {
+    assert.deepEqual(await run('programmatic-invalid.mjs', { register: false, execArgv: ['--title=modmap-test'] }), {
+      error: { code: 'ERR_MODMAP_NOT_INSTALLED', name: 'Error', causeCode: 'ERR_WORKER_INVALID_EXEC_ARGV', saysHow: true },
+      explicit: 'started',
+    });
+  });
+
   test('an uncloneable message throws Node’s own DataCloneError, and nothing is sent', async () => {
     const [withModmap, without] = await Promise.all([run('data-clone.mjs'), run('data-clone.mjs', { register: false })]);
     assert.deepEqual(withModmap, without);
@@ -91,6 +98,12 @@ describe(`transport on Node ${process.version}`, { concurrency: true }, () => {
     assert.deepEqual(await run('failing-dep.mjs'), {
       note: 'arrived', isModule: true, sameErrorAgain: true, main: 'loaded in main',
       error: { message: 'refuses-workers.mjs cannot load in a worker', code: 'FIXTURE_REFUSED', name: 'Error' },
+    });
+  });
+
+  test('a worker’s own worker (started with execArgv: []) runs modmap and shares the heap', async () => {
+    assert.deepEqual(await run('nested-workers.mjs'), {
+      depth1Same: true, depth2Same: true, grandchildResult: 6, backSame: true, n: 2,
     });
   });
 

@@ -1,8 +1,9 @@
 // Cost of modmap's transport on plain messages (issue 3): the round trip of a message with no modmap value in it,
 // between two agents that run modmap, divided by the same round trip between two agents that do not.
 //
-// Both sides run in the same process, side by side: two "host" workers, one started with modmap's register entry
-// (and its transport) and one with no modmap at all, each with its own echo worker. The main thread (no modmap)
+// Both sides run in the same process, side by side: "host" workers, one started with modmap's register entry
+// (and its transport) and two with no modmap at all (the second is a control that shows the run's noise floor),
+// each with its own echo worker. The main thread (no modmap)
 // asks them in turn, alternating the order, to time a batch of sequential round trips. Per configuration we keep
 // every batch's mean round trip and report min and median (the min is the least disturbed by other load; the
 // median shows the typical case), and the median of the per-round ratios, which is the headline. Run alone: `node bench/transport.mjs [--quick]` prints JSON.
@@ -67,25 +68,32 @@ export async function run({ quick = false } = {}) {
     if (transport !== modmap) throw new Error(`bench/transport.mjs: transport installed = ${transport}, expected ${modmap}`);
     return w;
   };
-  const hosts = { plain: await start(false), modmap: await start(true) };
+  // A second plain pair is the control: its ratio to the first shows the noise floor of this run.
+  const hosts = { plain: await start(false), modmap: await start(true), control: await start(false) };
   const ask = async (w, kind) => { w.postMessage({ kind, count }); return (await once(w, 'message'))[0]; };
   const details = { rounds, roundTripsPerRound: count, unit: 'µs per round trip' };
   const ratios = {};
+  const names = Object.keys(hosts);
   for (const kind of Object.keys(MESSAGES)) {
-    // Warm both sides up (JIT, ICs) before measuring.
-    await ask(hosts.plain, kind);
-    await ask(hosts.modmap, kind);
-    const times = { plain: [], modmap: [] };
+    // Warm every pair up (JIT, ICs) before measuring.
+    for (const name of names) await ask(hosts[name], kind);
+    const times = { plain: [], modmap: [], control: [] };
     for (let r = 0; r < rounds; r++) {
-      const order = r % 2 === 0 ? ['plain', 'modmap'] : ['modmap', 'plain'];
-      for (const name of order) times[name].push((await ask(hosts[name], kind)) / 1000);
+      // Rotate the order, so that no pair always runs first or last in a round.
+      for (let i = 0; i < names.length; i++) {
+        const name = names[(r + i) % names.length];
+        times[name].push((await ask(hosts[name], kind)) / 1000);
+      }
     }
-    const plain = stats(times.plain);
-    const modmap = stats(times.modmap);
-    // Each round's two batches ran back to back, so their ratio cancels slow drifts in machine load.
-    const paired = stats(times.modmap.map((t, i) => t / times.plain[i]));
-    ratios[kind] = { pairedMedian: paired.median, min: modmap.min / plain.min, median: modmap.median / plain.median };
-    details[kind] = { plain, modmap, ratio: ratios[kind] };
+    // Each round's batches ran back to back, so their ratio cancels slow drifts in machine load.
+    const paired = (name) => stats(times[name].map((t, i) => t / times.plain[i])).median;
+    ratios[kind] = {
+      pairedMedian: paired('modmap'),
+      min: stats(times.modmap).min / stats(times.plain).min,
+      median: stats(times.modmap).median / stats(times.plain).median,
+      controlPairedMedian: paired('control'),
+    };
+    details[kind] = { plain: stats(times.plain), modmap: stats(times.modmap), control: stats(times.control), ratio: ratios[kind] };
   }
   for (const w of Object.values(hosts)) { w.postMessage({ kind: 'stop' }); await once(w, 'exit'); }
   const round = (x) => Math.round(x * 1000) / 1000;

@@ -230,7 +230,7 @@ function buildEnvelope(message: unknown): Envelope {
       const o = dst as Record<string, unknown>;
       for (const key of Object.keys(r)) {
         const c = convert(r[key]);
-        o[key] = c.out;
+        setOwn(o, key, c.out);
         if (c.placeholder) props.push(o, key);
       }
     } else if (kind === MAP) {
@@ -257,6 +257,12 @@ function buildEnvelope(message: unknown): Envelope {
   return { [ENVELOPE_KEY]: ENVELOPE_VERSION, root, slots, props, colls };
 }
 
+/** `o[key] = v` as an own data property, also for the key `__proto__` (which plain assignment would not create). */
+function setOwn(o: Record<string, unknown>, key: string, v: unknown): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value: v, writable: true, enumerable: true, configurable: true });
+  else o[key] = v;
+}
+
 /** O(1): does a received message carry encoded modmap values? */
 export function isEnvelope(data: unknown): data is Envelope {
   return typeof data === 'object' && data !== null && (data as Record<string, unknown>)[ENVELOPE_KEY] === ENVELOPE_VERSION;
@@ -278,9 +284,9 @@ export function decodeEnvelope(envelope: Envelope): unknown {
     values.set(slots[i], codec.decode(slots[i + 2]));
   }
   for (let i = 0; i < props.length; i += 2) {
-    const holder = props[i] as Record<PropertyKey, unknown>;
-    const key = props[i + 1] as PropertyKey;
-    holder[key] = values.get(holder[key]);
+    const holder = props[i] as Record<string, unknown>;
+    const key = props[i + 1] as string;
+    setOwn(holder, key, values.get(holder[key]));
   }
   const swap = (v: unknown): unknown => (values.has(v) ? values.get(v) : v);
   for (const coll of colls) {

@@ -102,3 +102,16 @@ test('a user message that uses the envelope key arrives as sent', () => {
   assert.deepEqual(decodeMessage(structuredClone(wire)), lookalike);
   assert.equal(lookalike.slots, 'not an array', 'sender untouched');
 });
+
+test('an own "__proto__" key is copied and decoded as data, as structured clone does', () => {
+  const a = thing('a');
+  const message = JSON.parse('{"__proto__": {"x": 1}, "other": 2}');
+  message.m = a;
+  Object.defineProperty(message, '__proto__', { value: a, enumerable: true, writable: true, configurable: true });
+  const out = send(message);
+  assert.equal(Object.getPrototypeOf(out), Object.prototype);
+  assert.ok(Object.hasOwn(out, '__proto__'));
+  assert.equal(Object.getOwnPropertyDescriptor(out, '__proto__').value, a);
+  assert.equal(out.m, a);
+  assert.equal(out.other, 2);
+});

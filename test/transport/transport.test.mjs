@@ -85,6 +85,10 @@ describe(`transport on Node ${process.version}`, { concurrency: true }, () => {
     });
   });
 
+  test('a message that cannot be decoded here arrives as "messageerror" with the coded error; the port goes on', async () => {
+    assert.deepEqual(await run('message-error.mjs'), { code: 'ERR_MODMAP_FOREIGN_HEAP', name: 'Error', next: 'still works' });
+  });
+
   test('an uncloneable message throws Node’s own DataCloneError, and nothing is sent', async () => {
     const [withModmap, without] = await Promise.all([run('data-clone.mjs'), run('data-clone.mjs', { register: false })]);
     assert.deepEqual(withModmap, without);

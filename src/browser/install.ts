@@ -13,7 +13,7 @@
 import { installRuntime } from '../module-expression.js';
 import { installTokenVerifier } from '../registry.js';
 import { parseBlockUrl } from '../identity.js';
-import { addRegistration, mayNeedTransform, scanOrThrow, STRUCT_MARKER, transformBlock, transformModule } from '../transform.js';
+import { addRegistration, mayNeedTransform, RUNTIME_EXPR, scanOrThrow, STRUCT_MARKER, transformBlock, transformModule } from '../transform.js';
 import type { BlockValidator } from '../transform.js';
 import type { ScanResult } from '../scanner.js';
 import { __heapForWorker } from '../structs/index.js';
@@ -33,6 +33,8 @@ export interface ShimConfig {
   readonly esmsUrl: string;
   /** Absolute URL of acorn's ESM build, to validate block bodies; loaded only when a file has a block. */
   readonly acornUrl: string | undefined;
+  /** Absolute URL of es-module-lexer, to list the exports of modules that join the registry. */
+  readonly lexerUrl: string | undefined;
 }
 
 interface SourceResult {
@@ -140,8 +142,15 @@ function createSourceHook(cfg: ShimConfig, tokenFor: (url: string) => string) {
       return transformModule(text, { url, validate });
     }
   };
-  const register = (code: string, url: string): string =>
-    code.includes(STRUCT_MARKER) ? addRegistration(code, url, tokenFor(url)) : code;
+  let lexer: Promise<Lexer> | undefined;
+  const register = async (code: string, url: string): Promise<string> => {
+    if (!code.includes(STRUCT_MARKER)) return code;
+    if (cfg.lexerUrl === undefined) {
+      throw new TypeError(`modmap: ${url} may define struct types, which needs es-module-lexer; add "es-module-lexer" to the import map (\`npx modmap importmap\` does)`);
+    }
+    lexer ??= import(cfg.lexerUrl).then(async (m: Lexer) => { await m.init(); return m; });
+    return browserRegistration(code, url, tokenFor(url), await lexer);
+  };
 
   return async function source(url: string, fetchOpts: RequestInit, parent: string, defaultHook: SourceHook): Promise<SourceResult> {
     const block = parseBlockUrl(url);
@@ -154,14 +163,58 @@ function createSourceHook(cfg: ShimConfig, tokenFor: (url: string) => string) {
         withBlocks.set(block.base, entry);
       }
       entry.scan ??= scanOrThrow(entry.source, block.base);
-      return { url, type: 'js', source: register(transformBlock(entry.source, block.base, block.path, entry.scan), url) };
+      return { url, type: 'js', source: await register(transformBlock(entry.source, block.base, block.path, entry.scan), url) };
     }
     const r = await defaultHook(url, fetchOpts, parent);
     if (r.type !== 'js' || typeof r.source !== 'string') return r;
     const text = r.source;
     let code = await transformWhole(text, url);
     if (code !== text && !withBlocks.has(url)) withBlocks.set(url, { source: text });
-    code = register(code, url);
+    code = await register(code, url);
     return code === text ? r : { ...r, source: code };
   };
+}
+
+/** An export as es-module-lexer 3.x lists it (`name`, `localName`); 1.x used `n` and `ln`. */
+interface LexedExport {
+  readonly name?: string;
+  readonly localName?: string | undefined;
+  readonly n?: string;
+  readonly ln?: string | undefined;
+}
+
+interface Lexer {
+  init(): Promise<void>;
+  parse(source: string, name?: string): readonly [unknown, ReadonlyArray<LexedExport>, ...unknown[]];
+}
+
+/**
+ * addRegistration() (shared with Node) hands the registry the module's own namespace through a self-import. Under
+ * es-module-shims a self-import is a cycle, which it serves with a "shell" module whose bindings stay `undefined`
+ * until the module's last statement, so the registry would read no classes (and could not tell "not yet" from
+ * "none", which it does by the temporal dead zone). So the browser passes, in place of that namespace, an object of
+ * getters over the module's own local export bindings, listed by es-module-lexer: reading one is reading the
+ * binding itself, TDZ included, exactly what the registry expects of a namespace. The call stays where
+ * addRegistration put it; the self-import line is emptied, so no line moves. Exports without a local binding
+ * (re-exports, an anonymous `export default class {}`) are not listed: a re-export never changes a key, and an
+ * anonymous default class is a known gap in the browser (README).
+ */
+export function browserRegistration(code: string, url: string, token: string, lexer: Lexer): string {
+  const joined = addRegistration(code, url, token);
+  const call = `${RUNTIME_EXPR}.exports(${JSON.stringify(url)},${JSON.stringify(token)},__modmap_ns);`;
+  const selfImport = `\nimport * as __modmap_ns from ${JSON.stringify(url)};\n`;
+  const at = joined.indexOf(call);
+  if (at === -1 || !joined.endsWith(selfImport)) {
+    throw new Error('modmap shim: addRegistration() changed shape; update src/browser/install.ts');
+  }
+  const [, exports] = lexer.parse(code, url);
+  const getters: string[] = [];
+  const named = exports.map((e) => ({ name: e.name ?? e.n, local: e.localName ?? e.ln }));
+  for (const { name, local } of named.sort((a, b) => (a.name! < b.name! ? -1 : a.name! > b.name! ? 1 : 0))) {
+    if (typeof name !== 'string' || typeof local !== 'string' || local === '') continue;
+    getters.push(`get ${JSON.stringify(name)}(){return ${local}}`);
+  }
+  const namespace = `{__proto__:null,${getters.join(',')}}`;
+  const body = joined.slice(0, joined.length - selfImport.length);
+  return `${body.slice(0, at)}${call.replace('__modmap_ns);', `${namespace});`)}${body.slice(at + call.length)}\n\n`;
 }

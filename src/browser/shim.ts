@@ -59,5 +59,6 @@ export const ready: Promise<void> = installShim({
   importMap: documentImportMap(),
   esmsUrl,
   acornUrl: resolveOrUndefined('acorn'),
+  lexerUrl: resolveOrUndefined('es-module-lexer'),
 });
 await ready;

@@ -51,6 +51,10 @@ export function installBrowserTransport(options: BrowserTransportOptions): void 
     const ctor = g[name] as { prototype: Record<string, unknown> } | undefined;
     if (ctor !== undefined && typeof ctor.prototype === 'object') patchPostMessage(ctor.prototype);
   }
+  // [Global] interfaces (a worker's DedicatedWorkerGlobalScope) hold their operations on the global object itself.
+  if (Object.getOwnPropertyDescriptor(globalThis, 'postMessage') !== undefined && typeof document === 'undefined') {
+    patchPostMessage(globalThis as unknown as Record<string, unknown>);
+  }
   patchData();
   if (typeof g.Worker === 'function' && (g.Worker as unknown as Record<symbol, unknown>)[kInstalled] !== true) {
     g.Worker = createWorkerClass(g.Worker as typeof Worker, options);

@@ -1,0 +1,60 @@
+// Browser suite: @web/test-runner 0.20 (1.x declares Node >= 22; CI also runs Node 20) with Debian's Chromium.
+// Every response carries COOP and COEP, worker scripts included, so pages are crossOriginIsolated and structs work.
+// The runner page has the repository's import map (generated like `npx modmap importmap`) and loads the shim with
+// one module script before the test framework; tests load fixtures through the shim with importShim().
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { testImportMap } from './test/browser/importmap.mjs';
+
+const importMap = JSON.stringify(testImportMap());
+
+// /__modmap/shape.mjs: one URL (one struct type key) whose layout differs between the page and its workers, as a
+// file edited between the page's load and a worker's load. Workers' requests carry the worker's URL as referrer.
+const shapeFields = (referrer) => (referrer.includes('/dist/src/browser/worker.js') ? ['h', 'w', 'depth'] : ['w', 'h']);
+
+export default {
+  rootDir: '.',
+  files: ['test/browser/**/*.test.js'],
+  nodeResolve: false,
+  concurrency: 1,
+  testsFinishTimeout: 120000,
+  testFramework: { config: { timeout: 20000 } },
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        headless: true,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+          '--disable-component-update', '--disable-sync', '--no-first-run'],
+      },
+    }),
+  ],
+  middleware: [
+    async function isolation(ctx, next) {
+      if (ctx.path === '/__modmap/shape.mjs') {
+        ctx.type = 'text/javascript';
+        ctx.set('Cache-Control', 'no-store');
+        ctx.body = `import { SharedStruct } from 'modmap';\nexport class Shape extends SharedStruct(${shapeFields(ctx.get('referer')).map((f) => JSON.stringify(f)).join(', ')}) { area() { return this.w * this.h; } }\n`;
+      } else {
+        await next();
+      }
+      ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
+      ctx.set('Cross-Origin-Embedder-Policy', 'require-corp');
+      if (ctx.path === '/__modmap/shape.mjs') {
+        ctx.set('Cache-Control', 'no-store');
+        ctx.set('Vary', 'Referer');
+        ctx.remove('ETag');
+        ctx.remove('Last-Modified');
+      }
+    },
+  ],
+  testRunnerHtml: (testFramework) => `<!doctype html>
+<html>
+  <head>
+    <script type="importmap">${importMap}</script>
+    <script type="module" src="/dist/src/browser/shim.js"></script>
+  </head>
+  <body>
+    <script type="module" src="${testFramework}"></script>
+  </body>
+</html>`,
+};

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = new URL(import.meta.url);
 const REGISTER = new URL('../dist/src/node/register.js', import.meta.url).href;
+const CODEC = new URL('../dist/src/transport/codec.js', import.meta.url).href;
 
 /** The plain messages measured: a small object (the common case) and a number. */
 const MESSAGES = {
@@ -28,8 +29,18 @@ async function host() {
   const echo = new Worker(here, { workerData: { role: 'echo' } });
   await once(echo, 'online');
   const roundTrip = () => new Promise((resolve) => echo.once('message', resolve));
-  parentPort.on('message', async ({ kind, count }) => {
+  parentPort.on('message', async ({ kind, count, scan }) => {
     if (kind === 'stop') { await echo.terminate(); parentPort.close(); return; }
+    if (scan) {
+      // CPU time of the send hook alone (the codec's scan), in this agent, for a steadier figure than round trips.
+      const { encodeMessage } = await import(CODEC);
+      const message = MESSAGES[kind]();
+      const n = 200_000;
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < n; i++) if (encodeMessage(message) !== message) throw new Error('plain message was encoded');
+      parentPort.postMessage(Number(process.hrtime.bigint() - start) / n);
+      return;
+    }
     const message = MESSAGES[kind]();
     const start = process.hrtime.bigint();
     for (let i = 0; i < count; i++) {
@@ -93,7 +104,14 @@ export async function run({ quick = false } = {}) {
       median: stats(times.modmap).median / stats(times.plain).median,
       controlPairedMedian: paired('control'),
     };
-    details[kind] = { plain: stats(times.plain), modmap: stats(times.modmap), control: stats(times.control), ratio: ratios[kind] };
+    hosts.modmap.postMessage({ kind, scan: true });
+    const scanNs = (await once(hosts.modmap, 'message'))[0];
+    details[kind] = {
+      plain: stats(times.plain), modmap: stats(times.modmap), control: stats(times.control), ratio: ratios[kind],
+      // One scan per send, two sends per round trip: what the hook alone adds to the fastest plain round trip.
+      scanNsPerSend: scanNs,
+      scanShareOfRoundTrip: (2 * scanNs) / (stats(times.plain).min * 1000),
+    };
   }
   for (const w of Object.values(hosts)) { w.postMessage({ kind: 'stop' }); await once(w, 'exit'); }
   const round = (x) => Math.round(x * 1000) / 1000;

@@ -3,7 +3,13 @@
 // The runner page has the repository's import map (generated like `npx modmap importmap`) and loads the shim with
 // one module script before the test framework; tests load fixtures through the shim with importShim().
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { spawnSync } from 'node:child_process';
 import { testImportMap } from './test/browser/importmap.mjs';
+
+// The ids Node computes for fixtures/browser/ids.mjs (under modmap/register), served to the browser test that
+// compares them with the ids the shim computes for the same file.
+const nodeIds = spawnSync(process.execPath, ['--import', './dist/src/node/register.js', 'fixtures/browser/ids.mjs'], { encoding: 'utf8' });
+if (nodeIds.status !== 0) throw new Error(`fixtures/browser/ids.mjs failed under Node: ${nodeIds.stderr}`);
 
 const importMap = JSON.stringify(testImportMap());
 
@@ -30,7 +36,10 @@ export default {
   ],
   middleware: [
     async function isolation(ctx, next) {
-      if (ctx.path === '/__modmap/shape.mjs') {
+      if (ctx.path === '/__modmap/node-ids.json') {
+        ctx.type = 'application/json';
+        ctx.body = nodeIds.stdout;
+      } else if (ctx.path === '/__modmap/shape.mjs') {
         ctx.type = 'text/javascript';
         ctx.set('Cache-Control', 'no-store');
         ctx.body = `import { SharedStruct } from 'modmap';\nexport class Shape extends SharedStruct(${shapeFields(ctx.get('referer')).map((f) => JSON.stringify(f)).join(', ')}) { area() { return this.w * this.h; } }\n`;

@@ -115,3 +115,25 @@ test('an own "__proto__" key is copied and decoded as data, as structured clone 
   assert.equal(out.m, a);
   assert.equal(out.other, 2);
 });
+
+test('the scan finds values past its fast path: deep, cyclic, and behind heavily shared references', () => {
+  const a = thing('a');
+  let deep = { a };
+  for (let i = 0; i < 100; i++) deep = { next: deep };
+  assert.ok(containsModmapValue(deep), 'at depth 100');
+  const cycle = { list: [] };
+  cycle.list.push(cycle, { inner: { a } });
+  assert.ok(containsModmapValue(cycle), 'in a cyclic message');
+  // 2^24 paths through 24 shared layers: the fast path gives up by its node budget, the full scan visits each once.
+  let layer = { a };
+  for (let i = 0; i < 24; i++) layer = [layer, layer];
+  const started = performance.now();
+  assert.ok(containsModmapValue([layer, 'x']));
+  let plain = { n: 1 };
+  for (let i = 0; i < 24; i++) plain = [plain, plain];
+  assert.equal(encodeMessage(plain), plain);
+  assert.ok(performance.now() - started < 2000, 'bounded work on shared layers');
+  let received = send(deep);
+  for (let i = 0; i < 100; i++) received = received.next;
+  assert.equal(received.a, a, 'decoded at depth 100');
+});

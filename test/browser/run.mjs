@@ -1,5 +1,5 @@
 // The browser suite, run by `npm test` (test/run.mjs) after the Node suites: @web/test-runner with Debian's
-// Chromium over test/browser/*.test.js (see web-test-runner.config.mjs). Exits non-zero on any failure, and when no
+// Chromium over test/browser/*.test.js (see web-test-runner.config.mjs), then test/browser/pages.test.mjs. Exits non-zero on any failure, and when no
 // Chromium is installed (install it with `apt-get install -y chromium`, or set CHROMIUM_PATH).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -20,6 +20,12 @@ const bin = `${root}node_modules/@web/test-runner/dist/bin.js`;
 const r = spawnSync(process.execPath, [bin, '--config', 'web-test-runner.config.mjs'], {
   cwd: root, stdio: 'inherit', env: { ...process.env, CHROMIUM_PATH: chromium },
 });
-const status = r.status ?? 1;
-console.log(status === 0 ? '# browser suite: passed' : `# browser suite: FAILED (exit ${r.status ?? r.signal})`);
+let status = r.status ?? 1;
+// Pages with their own headers (no isolation; a strict CSP), driven through puppeteer-core: test/browser/pages.test.mjs.
+console.log('# browser: pages without cross-origin isolation and under a strict CSP');
+const pages = spawnSync(process.execPath, ['--test', '--test-reporter=spec', 'test/browser/pages.test.mjs'], {
+  cwd: root, stdio: 'inherit', env: { ...process.env, CHROMIUM_PATH: chromium },
+});
+if (status === 0) status = pages.status ?? 1;
+console.log(status === 0 ? '# browser suite: passed' : `# browser suite: FAILED (test runner exit ${r.status ?? r.signal}, pages exit ${pages.status ?? pages.signal})`);
 process.exit(status);

@@ -47,6 +47,12 @@ describe(`transport on Node ${process.version}`, { concurrency: true }, () => {
     });
   });
 
+  test('transfer lists still apply next to encoded values', async () => {
+    assert.deepEqual(await run('transfer.mjs'), {
+      module: true, detached: true, received: 8, viaPort: 'through the transferred port',
+    });
+  });
+
   test('BroadcastChannel, both ways', async () => {
     assert.deepEqual(await run('broadcast.mjs'), { ready: 'ready', workerGotSame: true, back: true, kind: true });
   });

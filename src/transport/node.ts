@@ -20,11 +20,12 @@
 
 import * as nodeModule from 'node:module';
 import { fileURLToPath } from 'node:url';
+import * as vm from 'node:vm';
 import wt from 'node:worker_threads';
 import type { WorkerOptions } from 'node:worker_threads';
 import { decodeEnvelope, decodeMessage, encodeMessage, isEnvelope, registerCodec } from './codec.js';
 import { moduleCodec, sharedCodec } from './codecs.js';
-import { workerExecArgv } from './exec-argv.js';
+import { REGISTER_URL, workerExecArgv } from './exec-argv.js';
 import { isModule, moduleIdentity, moduleUrl } from '../module-expression.js';
 import { __attachHeap, __heapForWorker } from '../structs/index.js';
 import { codes } from '../errors.js';
@@ -161,6 +162,9 @@ function createWorkerClass(NativeWorker: WorkerCtor): WorkerCtor {
       }
       opts.execArgv = workerExecArgv(options?.execArgv, process.execArgv, process.env.NODE_OPTIONS);
       if (opts.execArgv === undefined) delete opts.execArgv;
+      if (opts.eval === true && typeof entry === 'string' && runsAsClassicScript(entry, opts.execArgv ?? process.execArgv)) {
+        entry = classicEvalWithModmap(entry);
+      }
       const bootstrap: Bootstrap = {
         [BOOTSTRAP_KEY]: 1,
         heap: __heapForWorker(),
@@ -184,6 +188,34 @@ function createWorkerClass(NativeWorker: WorkerCtor): WorkerCtor {
   };
   Object.defineProperty(Worker, kInstalled, { value: true });
   return Worker;
+}
+
+/**
+ * Will Node run this `eval: true` code as a classic script? Node does not run `--import` entries before a classic
+ * eval'd script (checked on Node 20 and 24; it does for module code), so such a worker would start without modmap.
+ * Node runs eval code as a module under `--input-type=module`, or when it only compiles as one.
+ */
+function runsAsClassicScript(code: string, execArgv: readonly string[]): boolean {
+  for (let i = 0; i < execArgv.length; i++) {
+    if (execArgv[i] === '--input-type=module' || (execArgv[i] === '--input-type' && execArgv[i + 1] === 'module')) {
+      return false;
+    }
+  }
+  try {
+    new vm.Script(code); // compiles only; nothing runs
+    return true;
+  } catch {
+    return false; // module syntax (Node runs it as a module, after --import) or a real error Node will report
+  }
+}
+
+/**
+ * A classic eval'd worker script that loads modmap's register entry first, then runs the user's code as the same
+ * kind of global script (indirect eval), with Node's eval globals (`require`, `module`, …) already defined. An error
+ * it throws rejects the chain and reaches the worker's `error` event, as a thrown error does.
+ */
+function classicEvalWithModmap(code: string): string {
+  return `import(${JSON.stringify(REGISTER_URL)}).then(() => { (0, eval)(${JSON.stringify(code)}); });`;
 }
 
 /** In a worker: join the parent's heap, then make `workerData` the decoded user data, before user code runs. */

@@ -75,6 +75,13 @@ describe(`transport on Node ${process.version}`, { concurrency: true }, () => {
     });
   });
 
+  test('eval: true workers (classic and module code) run modmap and see decoded workerData', async () => {
+    const ok = { same: true, isModule: true, globalVar: 1 };
+    assert.deepEqual(await run('eval-worker.mjs'), {
+      classic: ok, classicEmptyArgv: ok, esm: ok, error: { message: 'thrown by eval code', code: 'FIXTURE_EVAL' },
+    });
+  });
+
   test('a worker started with execArgv: [] (or any execArgv without modmap) still runs modmap', async () => {
     const ok = { runtime: true, workerData: true, sentBack: true, result: 8, registerImports: 1, callerArrayUntouched: true };
     assert.deepEqual(await run('exec-argv.mjs'), { empty: ok, other: ok, equalsForm: ok, spaceForm: ok, inherited: ok });

@@ -82,6 +82,11 @@ describe(`transport on Node ${process.version}`, { concurrency: true }, () => {
     });
   });
 
+  test('CommonJS worker entries run modmap and see decoded workerData', async () => {
+    const ok = { same: true, isModule: true };
+    assert.deepEqual(await run('cjs-entry.mjs'), { inherited: ok, emptyArgv: ok });
+  });
+
   test('a worker started with execArgv: [] (or any execArgv without modmap) still runs modmap', async () => {
     const ok = { runtime: true, workerData: true, sentBack: true, result: 8, registerImports: 1, callerArrayUntouched: true };
     assert.deepEqual(await run('exec-argv.mjs'), { empty: ok, other: ok, equalsForm: ok, spaceForm: ok, inherited: ok });

@@ -92,3 +92,13 @@ test('there is no API that turns a string into a struct type', async () => {
     assert.ok(!/registry|forKey|keyOf|lookup/i.test(name), `${name} is not a registry lookup`);
   }
 });
+
+test('structuredClone keeps shared values and Modules as the same objects, and clones the rest', async () => {
+  const r = await runNode([fixture('registry/clone.mjs')]);
+  assert.equal(r.stderr, '');
+  assert.equal(r.code, 0);
+  assert.deepEqual(r.json, {
+    sameStruct: true, sameInList: true, sameModule: true, mapKey: true,
+    plainCopied: true, direct: true, untouched: true, seesWrite: true,
+  });
+});

@@ -1,0 +1,22 @@
+// SPEC §6: `structuredClone(s)` must never make an independent copy of a shared value that silently diverges from it.
+// The host's structuredClone would turn a struct handle into `{}` and a Module into a plain object. modmap wraps
+// the global so that modmap values inside the value go through the same codec as postMessage: they come back as
+// this agent's canonical objects (the struct itself, the Module itself), while everything around them is cloned as
+// usual. Values without modmap values go straight to the host's function.
+import { decodeMessage, encodeMessage } from './codec.js';
+
+const kWrapped = Symbol.for('modmap.structuredClone');
+
+/** Wrap `globalThis.structuredClone` once per realm. */
+export function installStructuredClone(): void {
+  const g = globalThis as { structuredClone?: typeof structuredClone };
+  const host = g.structuredClone;
+  if (typeof host !== 'function' || (host as unknown as Record<symbol, unknown>)[kWrapped] === true) return;
+  const wrapped = function structuredClone<T>(value: T, options?: StructuredSerializeOptions): T {
+    const encoded = encodeMessage(value);
+    if (encoded === value) return host(value, options);
+    return decodeMessage(host(encoded, options)) as T;
+  };
+  Object.defineProperty(wrapped, kWrapped, { value: true });
+  Object.defineProperty(globalThis, 'structuredClone', { value: wrapped, writable: true, enumerable: false, configurable: true });
+}

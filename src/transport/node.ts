@@ -13,7 +13,7 @@
 //   native handle is a MessagePort whose listener re-dispatches the data as a MessageEvent). Only messages coming
 //   from the native side arrive with no event object; a user's `dispatchEvent()` passes an event and is left alone.
 // - `receiveMessageOnPort()` bypasses listeners, so the exported function is wrapped.
-// - `structuredClone()` is wrapped too: encode, clone, decode in one step.
+// - `structuredClone()` is wrapped too (structured-clone.ts): encode, clone, decode in one step.
 // - `Worker` is replaced by a subclass that encodes `workerData`, passes the shared heap, keeps modmap's `--import`
 //   in `execArgv`, and accepts a Module as its entry.
 // Replaced exports are published to ESM importers with `module.syncBuiltinESMExports()`.
@@ -25,6 +25,7 @@ import wt from 'node:worker_threads';
 import type { WorkerOptions } from 'node:worker_threads';
 import { decodeEnvelope, decodeMessage, encodeMessage, isEnvelope, registerCodec } from './codec.js';
 import { moduleCodec, sharedCodec } from './codecs.js';
+import { installStructuredClone } from './structured-clone.js';
 import { REGISTER_URL, workerExecArgv } from './exec-argv.js';
 import { isModule, moduleIdentity, moduleUrl } from '../module-expression.js';
 import { __attachHeap, __heapForWorker } from '../structs/index.js';
@@ -64,25 +65,8 @@ export function installNodeTransport(): void {
     patchPostMessage(proto);
     patchDispatch(proto);
     patchExports();
-    patchStructuredClone();
+    installStructuredClone();
   }
-}
-
-/**
- * `structuredClone(v)` goes through the same codec: a Module or shared value inside comes out as this agent's
- * canonical object (the very same one), never as an independent copy that silently diverges (SPEC §6).
- */
-function patchStructuredClone(): void {
-  const g = globalThis as { structuredClone: typeof structuredClone };
-  const nativeClone = g.structuredClone;
-  if (typeof nativeClone !== 'function' || (nativeClone as unknown as Record<symbol, unknown>)[kInstalled] === true) return;
-  const clone = function structuredClone(this: unknown, value: unknown, options?: StructuredSerializeOptions): unknown {
-    if (arguments.length === 0) return Reflect.apply(nativeClone, this, []); // keep Node's missing-argument error
-    return decodeMessage(nativeClone(encodeMessage(value), options));
-  };
-  Object.defineProperty(globalThis, 'structuredClone', {
-    value: mark(clone), writable: true, enumerable: true, configurable: true,
-  });
 }
 
 function mark<F extends object>(fn: F): F {

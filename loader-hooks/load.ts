@@ -4,7 +4,7 @@
 // that cannot contain a module expression or a dynamic import, is returned as nextLoad gave it.
 
 import { parseBlockUrl } from '../src/identity.js';
-import { addRegistration, scanOrThrow, transformBlock, transformModule, mayNeedTransform, STRUCT_MARKER } from '../src/transform.js';
+import { addRegistration, scanOrThrow, transformBlock, transformModule, mayNeedTransform, mayNeedTransformOf, STRUCT_MARKER } from '../src/transform.js';
 import type { HookState } from './state.js';
 
 export interface LoadResult {
@@ -31,9 +31,25 @@ function sourceText(source: LoadResult['source']): string | null {
   return decoder.decode(source as ArrayBufferView);
 }
 
+function asBuffer(source: LoadResult['source']): Buffer | null {
+  if (source == null || typeof source === 'string') return null;
+  if (Buffer.isBuffer(source)) return source;
+  if (source instanceof ArrayBuffer) return Buffer.from(source);
+  return Buffer.from(source.buffer, source.byteOffset, source.byteLength);
+}
+
+const byteOf = (b: Buffer, i: number): number => b[i]!;
+
+/** mayNeedTransform on the undecoded bytes, plus the registry's marker: false means no decode is needed at all. */
+function mayNeedWork(buf: Buffer, registry: boolean): boolean {
+  return mayNeedTransformOf(buf, byteOf) || (registry && buf.includes(STRUCT_MARKER));
+}
+
 /** The transformed code for a load result, or null when it passes through unchanged. */
 function transformResult(state: HookState, url: string, result: LoadResult): string | null {
   if (result.format !== 'module' && result.format !== 'module-typescript') return null;
+  const bytes = asBuffer(result.source);
+  if (bytes !== null && !mayNeedWork(bytes, state.tokenFor !== undefined) && parseBlockUrl(url) === null) return null;
   const text = sourceText(result.source);
   if (text === null) return null;
   let code = transformCode(state, url, text);

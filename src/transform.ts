@@ -35,20 +35,36 @@ export interface TransformOptions {
  * it passes through untouched without a full scan. True means "scan it".
  */
 export function mayNeedTransform(src: string): boolean {
-  return hasCandidate(src, 'module', false) || hasCandidate(src, 'import', true);
+  return mayNeedTransformOf(src, charCodeOf);
 }
 
-function hasCandidate(src: string, word: string, acrossLines: boolean): boolean {
+/** What the candidate search needs: a string, or undecoded bytes (the Node loader passes a Buffer). */
+export interface Searchable {
+  readonly length: number;
+  indexOf(word: string, from?: number): number;
+}
+
+const charCodeOf = (s: string, i: number): number => s.charCodeAt(i);
+
+/**
+ * mayNeedTransform over any Searchable: `codeAt` reads a UTF-16 code unit or a byte. On bytes, a non-ASCII byte
+ * after a candidate word counts as a candidate, exactly as a non-ASCII char does on text: conservative both ways.
+ */
+export function mayNeedTransformOf<S extends Searchable>(src: S, codeAt: (s: S, i: number) => number): boolean {
+  return hasCandidate(src, codeAt, 'module', false) || hasCandidate(src, codeAt, 'import', true);
+}
+
+function hasCandidate<S extends Searchable>(src: S, codeAt: (s: S, i: number) => number, word: string, acrossLines: boolean): boolean {
   const n = src.length;
   let i = src.indexOf(word);
   while (i !== -1) {
     let j = i + word.length;
     for (; j < n; j++) {
-      const c = src.charCodeAt(j);
+      const c = codeAt(src, j);
       if (c === 32 || c === 9 || (acrossLines && (c === 10 || c === 13))) continue;
       break;
     }
-    const c = src.charCodeAt(j);
+    const c = j < n ? codeAt(src, j) : 0;
     // `{` or `(` is a candidate; so is `/` (a comment may sit in between) and any non-ASCII char (exotic space)
     if (c === (acrossLines ? 40 : 123) || c === 47 || c > 127) return true;
     i = src.indexOf(word, j);

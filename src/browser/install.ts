@@ -183,6 +183,16 @@ interface LexedExport {
   readonly ln?: string | undefined;
 }
 
+// es-module-lexer reports `export default class extends X {}` with the local name "extends": keep only names that
+// can be bindings.
+const RESERVED = new Set(('await break case catch class const continue debugger default delete do else enum export extends ' +
+  'false finally for function if import in instanceof new null return super switch this throw true try typeof var void ' +
+  'while with yield let static implements interface package private protected public async').split(' '));
+const IDENTIFIER = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u;
+function isBindingName(name: unknown): name is string {
+  return typeof name === 'string' && IDENTIFIER.test(name) && !RESERVED.has(name);
+}
+
 interface Lexer {
   init(): Promise<void>;
   parse(source: string, name?: string): readonly [unknown, ReadonlyArray<LexedExport>, ...unknown[]];
@@ -211,7 +221,7 @@ export function browserRegistration(code: string, url: string, token: string, le
   const getters: string[] = [];
   const named = exports.map((e) => ({ name: e.name ?? e.n, local: e.localName ?? e.ln }));
   for (const { name, local } of named.sort((a, b) => (a.name! < b.name! ? -1 : a.name! > b.name! ? 1 : 0))) {
-    if (typeof name !== 'string' || typeof local !== 'string' || local === '') continue;
+    if (typeof name !== 'string' || !isBindingName(local)) continue;
     getters.push(`get ${JSON.stringify(name)}(){return ${local}}`);
   }
   const namespace = `{__proto__:null,${getters.join(',')}}`;

@@ -76,6 +76,32 @@ describe('registry and transport across Web Workers (fixtures/registry)', () => 
     ok(q.call.message.includes(`${pointUrl}?copy`), q.call.message);
   });
 
+  it('export-name rules: re-export keeps the key, renamed, two names (anonymous default: a browser gap)', async () => {
+    const names = await load('/fixtures/registry/names.mjs');
+    equal(names.Point, Point, 're-export is the same class');
+    const ask = agent();
+    const namesUrl = here('/fixtures/registry/names.mjs');
+    const renamed = await ask({ value: new names.R(), importFirst: namesUrl, exportName: 'R', probe: 'who' });
+    equal(renamed.call.value, 'renamed');
+    equal(renamed.instanceOf, true);
+    const twice = await ask({ value: new names.Alpha(), importFirst: namesUrl, exportName: 'Zeta', probe: 'who' });
+    equal(twice.call.value, 'twice');
+    equal(twice.protoIs, true, 'the class was loaded before this instance arrived');
+    // es-module-lexer gives no usable local name for `export default class extends …`, so in the browser an
+    // anonymous default struct class is not keyed (src/browser/README.md). Node keys it as "default".
+    let error;
+    try { await ask({ value: new names.default(), importFirst: namesUrl, exportName: 'default', probe: 'who' }); } catch (e) { error = e; }
+    equal(error?.code, 'ERR_MODMAP_UNKEYED_STRUCT');
+  });
+
+  it('instances made during top-level evaluation and top-level await are keyed', async () => {
+    const { made, later } = await load('/fixtures/registry/tla.mjs');
+    const ask = agent();
+    const tlaUrl = here('/fixtures/registry/tla.mjs');
+    equal((await ask({ value: made, importFirst: tlaUrl, exportName: 'Early', probe: 'who' })).call.value, 'early 1');
+    equal((await ask({ value: later, importFirst: tlaUrl, exportName: 'Early', probe: 'who' })).call.value, 'early 2');
+  });
+
   it('a struct class defined in a module expression; new Worker(m) runs a block as the entry', async () => {
     const { block, entry } = await load('/fixtures/browser/block-struct.mjs');
     const { Cell } = await importShim(globalThis[Symbol.for('modmap')].specifier(block));
@@ -118,6 +144,18 @@ describe('registry and transport across Web Workers (fixtures/registry)', () => 
     a.postMessage([p]);
     equal((await viaChannel)[0], p);
     a.close(); b.close(); port1.close(); port2.close();
+  });
+
+  it('messages posted at once reach an entry that awaits them at top level, in order, one task each', async () => {
+    const w = new Worker(here('/fixtures/browser/tla-worker.mjs'), { type: 'module' });
+    workers.push(w);
+    const reply = new Promise((resolve, reject) => {
+      w.addEventListener('message', (e) => resolve(e.data), { once: true });
+      w.addEventListener('error', () => reject(new Error('tla worker failed')), { once: true });
+    });
+    w.postMessage('one');
+    w.postMessage('two');
+    deepEqual(await reply, { first: 'one', second: 'two', typeofOnmessage: 'object' });
   });
 
   it('unkeyed: a struct whose class no module exports fails at postMessage and sends nothing', async () => {

@@ -16,6 +16,8 @@
 // - `structuredClone()` is wrapped too (structured-clone.ts): encode, clone, decode in one step.
 // - `Worker` is replaced by a subclass that encodes `workerData`, passes the shared heap, keeps modmap's `--import`
 //   in `execArgv`, and accepts a Module as its entry.
+// - `setEnvironmentData`/`getEnvironmentData` encode and decode their values (Node clones them into new workers
+//   with its internal start message).
 // Replaced exports are published to ESM importers with `module.syncBuiltinESMExports()`.
 
 import * as nodeModule from 'node:module';
@@ -24,6 +26,7 @@ import * as vm from 'node:vm';
 import wt from 'node:worker_threads';
 import type { WorkerOptions } from 'node:worker_threads';
 import { decodeEnvelope, decodeMessage, encodeMessage, isEnvelope, registerCodec } from './codec.js';
+import type { Envelope } from './codec.js';
 import { moduleCodec, sharedCodec } from './codecs.js';
 import { installStructuredClone } from './structured-clone.js';
 import { REGISTER_URL, workerExecArgv } from './exec-argv.js';
@@ -49,6 +52,9 @@ type HybridDispatch = (this: unknown, nodeValue: unknown, type: string, event: u
 type PostMessage = (this: unknown, value?: unknown, transfer?: unknown) => unknown;
 
 let installed = false;
+
+/** The host's own structuredClone, taken before modmap wraps the global. */
+const hostStructuredClone = globalThis.structuredClone;
 
 /**
  * Install the transport in this agent: modmap values pass through every postMessage and workerData, and workers
@@ -123,7 +129,34 @@ function patchExports(): void {
     return result;
   });
   exportsObject.Worker = createWorkerClass(wt.Worker);
+  patchEnvironmentData(exportsObject);
   nodeModule.syncBuiltinESMExports();
+}
+
+/**
+ * `setEnvironmentData` values are cloned into every worker started later (Node sends them with the worker's start
+ * message, which modmap does not see), so they are encoded when set. The setting agent keeps its own value; an agent
+ * that inherited an encoded value decodes a private copy once per key, leaving the stored envelope intact for the
+ * workers it starts in turn.
+ */
+function patchEnvironmentData(exportsObject: Record<string, unknown>): void {
+  const nativeSet = wt.setEnvironmentData;
+  const nativeGet = wt.getEnvironmentData;
+  const ownValues = new Map<unknown, unknown>();
+  const decoded = new WeakMap<object, unknown>();
+  exportsObject.setEnvironmentData = mark(function setEnvironmentData(key: Parameters<typeof nativeSet>[0], value?: unknown) {
+    const wire = encodeMessage(value);
+    nativeSet(key, wire as Parameters<typeof nativeSet>[1]);
+    if (wire !== value) ownValues.set(key, value);
+    else ownValues.delete(key);
+  });
+  exportsObject.getEnvironmentData = mark(function getEnvironmentData(key: Parameters<typeof nativeGet>[0]) {
+    if (ownValues.has(key)) return ownValues.get(key);
+    const value = nativeGet(key);
+    if (!isEnvelope(value)) return value;
+    if (!decoded.has(value)) decoded.set(value, decodeEnvelope(hostStructuredClone(value) as Envelope));
+    return decoded.get(value);
+  });
 }
 
 type WorkerCtor = typeof wt.Worker;

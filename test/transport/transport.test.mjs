@@ -64,6 +64,12 @@ describe(`transport on Node ${process.version}`, { concurrency: true }, () => {
     });
   });
 
+  test('setEnvironmentData values with Modules reach workers and their workers', async () => {
+    assert.deepEqual(await run('environment-data.mjs'), {
+      worker: true, grandchild: true, plainInWorker: 'text', main: true, plain: 'text',
+    });
+  });
+
   test('new Worker(m) runs the block as the entry, with options; its error reaches "error"', async () => {
     const out = await run('worker-module.mjs');
     assert.equal(typeof out.threadId, 'number', 'threadId');

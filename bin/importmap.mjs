@@ -8,7 +8,7 @@
 //   name it adds nothing; otherwise it goes under a scope for the depending package's folder, so that e.g. modmap's
 //   shim finds es-module-shims and acorn even when the app does not depend on them.
 // - Addresses are URL paths: `base` (default `/`) plus the file's path relative to the app's root.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { moduleResolve } from 'import-meta-resolve';
@@ -29,6 +29,44 @@ function packageDir(name, fromDir) {
     if (up === dir) return undefined;
     dir = up;
   }
+}
+
+/** The target an exports entry selects under `conditions` (first matching key, in the entry's order), or null. */
+function selectTarget(entry, conditions) {
+  if (typeof entry === 'string') return entry;
+  if (Array.isArray(entry)) {
+    for (const e of entry) {
+      const t = selectTarget(e, conditions);
+      if (t !== null) return t;
+    }
+    return null;
+  }
+  if (entry !== null && typeof entry === 'object') {
+    for (const [key, value] of Object.entries(entry)) {
+      if (conditions.has(key)) {
+        const t = selectTarget(value, conditions);
+        if (t !== null) return t;
+      }
+    }
+  }
+  return null;
+}
+
+/** Files under `dir` (relative, '/'-separated), recursively, skipping node_modules. */
+function filesUnder(dir, base = '') {
+  const out = [];
+  let entries;
+  try {
+    entries = readdirSync(join(dir, base), { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const rel = base ? `${base}/${e.name}` : e.name;
+    if (e.isDirectory()) { if (e.name !== 'node_modules') out.push(...filesUnder(dir, rel)); }
+    else out.push(rel);
+  }
+  return out;
 }
 
 /** Subpaths a package exports, as specifier suffixes ('' for the main entry, '/x' for './x', '/x/' for './x/*'). */
@@ -84,12 +122,22 @@ export function generateImportMap({ root = process.cwd(), base = '/', conditions
     }
     for (const sub of subpaths) {
       if (sub.endsWith('/')) {
-        // './x/*': resolve one made-up file under it and keep the folder part.
-        try {
-          const probe = moduleResolve(`${name}${sub}__modmap_probe__.js`, parentUrl, conds).href;
-          const at = probe.lastIndexOf('__modmap_probe__');
-          if (at !== -1) out[name + sub] = address(probe.slice(0, at));
-        } catch { /* a pattern that does not resolve under these conditions */ }
+        // './x/*' -> './dir/*<suffix>': a trailing-slash prefix when there is no suffix; otherwise one entry per
+        // file that the pattern matches (an import map cannot append a suffix).
+        const target = selectTarget(pkg.exports[`.${sub}*`], conds);
+        if (typeof target !== 'string' || !target.startsWith('./') || target.split('*').length !== 2) continue;
+        const [head, tail] = target.slice(2).split('*');
+        if (tail === '' && head.endsWith('/')) {
+          out[name + sub] = address(pathToFileURL(join(dir, head)).href + (head.endsWith('/') ? '' : '/'));
+          continue;
+        }
+        for (const file of filesUnder(dir)) {
+          if (!file.startsWith(head) || !file.endsWith(tail) || file.length < head.length + tail.length) continue;
+          const star = file.slice(head.length, file.length - tail.length);
+          try {
+            out[name + sub + star] = address(moduleResolve(name + sub + star, parentUrl, conds).href);
+          } catch { /* excluded by a null target, or not resolvable under these conditions */ }
+        }
         continue;
       }
       try {

@@ -1,5 +1,6 @@
 // The browser suite, run by `npm test` (test/run.mjs) after the Node suites: @web/test-runner with Debian's
-// Chromium over test/browser/*.test.js (see web-test-runner.config.mjs), then test/browser/pages.test.mjs. Exits non-zero on any failure, and when no
+// Chromium over test/browser/*.test.js (see web-test-runner.config.mjs), then test/browser/pages.test.mjs and cli.test.mjs
+// (node:test). Exits non-zero on any failure, and when no
 // Chromium is installed (install it with `apt-get install -y chromium`, or set CHROMIUM_PATH).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -22,8 +23,8 @@ const r = spawnSync(process.execPath, [bin, '--config', 'web-test-runner.config.
 });
 let status = r.status ?? 1;
 // Pages with their own headers (no isolation; a strict CSP), driven through puppeteer-core: test/browser/pages.test.mjs.
-console.log('# browser: pages without cross-origin isolation and under a strict CSP');
-const pages = spawnSync(process.execPath, ['--test', '--test-reporter=spec', 'test/browser/pages.test.mjs'], {
+console.log('# browser: pages without cross-origin isolation and under a strict CSP; the import map CLI');
+const pages = spawnSync(process.execPath, ['--test', '--test-reporter=spec', 'test/browser/pages.test.mjs', 'test/browser/cli.test.mjs'], {
   cwd: root, stdio: 'inherit', env: { ...process.env, CHROMIUM_PATH: chromium },
 });
 if (status === 0) status = pages.status ?? 1;

@@ -1,6 +1,4 @@
 // `npm start`: modmap in one run. Runs under `node --import modmap/register` (see package.json).
-import { existsSync } from 'node:fs';
-
 const section = (title) => console.log(`\n== ${title}`);
 
 section('module expressions');
@@ -18,7 +16,8 @@ for (let i = 0; i < 3; i++) copies.push(module { export const made = Math.random
 const [a, b] = await Promise.all([import(copies[0]), import(copies[2])]);
 console.log('identity by position: three evaluations, one module:', a === b, a.made === b.made);
 
-// The worker pool (transport) and shared-struct parts of the demo live beside this file.
-for (const part of ['./pool.mjs', './structs.mjs']) {
-  if (existsSync(new URL(part, import.meta.url))) await import(part);
-}
+// Module blocks shipped to a worker pool (demo/pool.mjs), then shared structs with methods (demo/structs.mjs).
+console.log('\n== a worker pool fed with module blocks');
+const { main: pool } = await import('./pool.mjs');
+await pool({ workers: 3 });
+await import('./structs.mjs');

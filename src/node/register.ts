@@ -6,7 +6,6 @@ import * as nodeModule from 'node:module';
 import { installRuntime } from '../module-expression.js';
 import { installTokenVerifier } from '../registry.js';
 import { installNodeTransport } from '../transport/node.js';
-import { installStructuredClone } from '../transport/structured-clone.js';
 import { createSecret, createTokenIssuer } from '../../loader-hooks/token.js';
 import { registerHooks, supportsSyncHooks } from './features.js';
 
@@ -14,8 +13,7 @@ installRuntime();
 const secret = createSecret();
 const tokenFor = createTokenIssuer(secret);
 installTokenVerifier((url, token) => token === tokenFor(url));
-installNodeTransport();
-installStructuredClone();
+installNodeTransport(); // also wraps structuredClone (SPEC §6)
 
 if (supportsSyncHooks) {
   const { createSyncHooks } = await import('../../loader-hooks/sync.js');

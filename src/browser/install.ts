@@ -85,7 +85,7 @@ async function install(cfg: ShimConfig): Promise<void> {
   installTokenVerifier((url, token) => tokens.get(url) === token);
   installBrowserTransport({
     bootstrapUrl: BOOTSTRAP_URL,
-    workerInit: (entry) => ({ entry, ...cfg, heap: heapForWorker() }),
+    workerInit: (entry) => ({ importMap: cfg.importMap, esmsUrl: cfg.esmsUrl, acornUrl: cfg.acornUrl, lexerUrl: cfg.lexerUrl, entry, heap: heapForWorker() }),
   });
 
   const g = globalThis as Record<string, unknown>;
@@ -95,6 +95,7 @@ async function install(cfg: ShimConfig): Promise<void> {
     source: createSourceHook(cfg, tokenFor),
   };
   const hasDocument = typeof document !== 'undefined';
+  if (!hasDocument) disableBrokenAnimationFrame();
   if (hasDocument) {
     // es-module-shims reads `importmap-shim` scripts when it starts, before it runs any `module-shim` script.
     const script = document.createElement('script');
@@ -106,6 +107,23 @@ async function install(cfg: ShimConfig): Promise<void> {
   const importShim = g.importShim as { addImportMap(map: ImportMap): void } | undefined;
   if (importShim === undefined) throw new Error(`es-module-shims did not start from ${cfg.esmsUrl}`);
   if (!hasDocument) importShim.addImportMap(cfg.importMap);
+}
+
+/**
+ * In a worker started by a worker, Chromium defines requestAnimationFrame but every call throws NotSupportedError.
+ * es-module-shims schedules its blob URL clean-up with it when present, so the error would surface as an uncaught
+ * error of the worker. Where it throws, remove it: the global then says what is true (there is none here).
+ */
+function disableBrokenAnimationFrame(): void {
+  const g = globalThis as Record<string, unknown>;
+  const raf = g.requestAnimationFrame as ((cb: () => void) => number) | undefined;
+  if (typeof raf !== 'function' || typeof g.requestIdleCallback === 'function') return;
+  try {
+    const id = raf.call(globalThis, () => {});
+    (g.cancelAnimationFrame as ((id: number) => void) | undefined)?.call(globalThis, id);
+  } catch {
+    Object.defineProperty(globalThis, 'requestAnimationFrame', { value: undefined, writable: true, configurable: true });
+  }
 }
 
 function heapForWorker(): unknown {

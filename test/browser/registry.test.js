@@ -120,6 +120,13 @@ describe('registry and transport across Web Workers (fixtures/registry)', () => 
     });
   });
 
+  it('a worker started inside a worker gets the import map, the shim and the heap too', async () => {
+    const p = new Point(5, 0);
+    const r = await agent('/fixtures/browser/nested-worker.mjs')({ p });
+    deepEqual(r, { inner: { len2: 169, instanceOf: true }, sameObject: true, y: 12, outerLen2: 169, outerInstanceOf: true });
+    equal(p.y, 12, 'the inner worker wrote the page\'s struct');
+  });
+
   it('identity survives round trips: Module objects and structs come back as the same objects', async () => {
     const { block } = await load('/fixtures/browser/block-struct.mjs');
     const p = new Point(1, 1);

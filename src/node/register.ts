@@ -3,6 +3,7 @@
 // the registry's token verifier (first caller wins, and this runs before any app code), the transport (so
 // workerData and the shared heap are in place before any user code runs in a worker), then the loader hooks.
 import * as nodeModule from 'node:module';
+import { setEngineLoader } from '../structs/bridge.js';
 import { installRuntime } from '../module-expression.js';
 import { installTokenVerifier } from '../registry.js';
 import { installNodeTransport } from '../transport/node.js';
@@ -13,6 +14,11 @@ installRuntime();
 const secret = createSecret();
 const tokenFor = createTokenIssuer(secret);
 installTokenVerifier((url, token) => token === tokenFor(url));
+// The struct engine loads on first need (a worker to start, a shared value received) or when the app imports
+// modmap; where require() cannot load ES modules (Node before 20.19 / 22.12), it loads now instead.
+const loadEngine = () => void nodeModule.createRequire(import.meta.url)('../structs/index.js');
+if (process.features.require_module === true) setEngineLoader(loadEngine);
+else await import('../structs/index.js');
 installNodeTransport(); // also wraps structuredClone (SPEC §6)
 
 if (supportsSyncHooks) {

@@ -1,9 +1,10 @@
 // Hooks for the cross-agent transport (src/transport) and for worker start-up. Internal API: the names start
 // with `__`, and user code never needs them; modmap's transport calls them for every message.
 
-import { canonical, encode, ensureKeyed, SharedHandle } from './core.js';
-import { attachHeap, ensureHeap, ensureMapped, H_HEAP_ID, heapId, heapPayload, i32, K_ARRAY, K_CONDITION, K_MUTEX, K_STRUCT } from './heap.js';
+import { canBeShared, canonical, encode, ensureKeyed, SharedHandle } from './core.js';
+import { attachHeap, ensureHeap, ensureMapped, H_HEAP_ID, heapId, heapPayload, i32, K_ARRAY, K_CONDITION, K_MUTEX, K_STRUCT, markAgentExited } from './heap.js';
 import { codes } from '../errors.js';
+import { provideEngine } from './bridge.js';
 
 /** What __encodeShared returns: a heap address and a kind tag, never a copy of the graph. */
 export interface SharedPayload {
@@ -22,6 +23,17 @@ const H_FENCE = 15;
  */
 export function __heapForWorker(): unknown {
   return heapPayload();
+}
+
+/**
+ * Internal. Tell the heap that the worker started with `payload` (what __heapForWorker() returned for it, or its
+ * `agentId`) has exited, so that mutexes it still held can be taken over (`token.ownerDied`). Call it from the
+ * Worker's 'exit' event, never earlier: Node emits 'exit' after the thread (and every worker it started) stopped.
+ * Returns false for a payload whose worker never attached, or was already reported, or that is not a worker's.
+ */
+export function __agentExited(payload: unknown): boolean {
+  const id = typeof payload === 'number' ? payload : (payload as { agentId?: unknown } | null)?.agentId;
+  return typeof id === 'number' && Number.isInteger(id) && id > 0 ? markAgentExited(id) : false;
 }
 
 /** Internal. Attach this agent to the heap described by `payload`, before any shared value is created here. */
@@ -65,3 +77,6 @@ export function __decodeShared(payload: unknown): unknown {
   return canonical(p.addr);
 }
 
+
+// The transport reaches the engine through bridge.ts, which loads it only when first needed.
+provideEngine({ canBeShared, __encodeShared, __decodeShared, __heapForWorker, __attachHeap });

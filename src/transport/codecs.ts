@@ -3,7 +3,7 @@
 
 import type { Codec } from './codec.js';
 import { isModule, moduleFor, moduleIdentity } from '../module-expression.js';
-import { canBeShared, __decodeShared, __encodeShared } from '../structs/index.js';
+import { loadedEngine, requireEngine } from '../structs/bridge.js';
 
 /** A Module object travels as `[base, path, source]`; the receiver gets its own canonical Module (moduleFor). */
 export const moduleCodec: Codec = {
@@ -22,12 +22,13 @@ export const moduleCodec: Codec = {
 /** A struct, SharedArray, Mutex or Condition travels as the struct engine's handle payload (heap address). */
 export const sharedCodec: Codec = {
   name: 'shared',
-  // canBeShared is true for primitives too; the codec is only ever asked about objects.
-  matches: canBeShared,
+  // canBeShared is true for primitives too; the codec is only ever asked about objects. Without the engine loaded,
+  // no shared value exists in this agent.
+  matches: (value) => loadedEngine()?.canBeShared(value) === true,
   encode(value) {
-    return __encodeShared(value);
+    return loadedEngine()!.__encodeShared(value);
   },
   decode(payload) {
-    return __decodeShared(payload);
+    return requireEngine().__decodeShared(payload);
   },
 };

@@ -31,7 +31,7 @@ import { moduleCodec, sharedCodec } from './codecs.js';
 import { installStructuredClone } from './structured-clone.js';
 import { REGISTER_URL, workerExecArgv } from './exec-argv.js';
 import { isModule, moduleIdentity, moduleUrl } from '../module-expression.js';
-import { __attachHeap, __heapForWorker } from '../structs/index.js';
+import { requireEngine } from '../structs/bridge.js';
 import { codes } from '../errors.js';
 
 /** Node's hybrid dispatch entry point, shared with its per-context messaging code through the global registry. */
@@ -184,7 +184,7 @@ function createWorkerClass(NativeWorker: WorkerCtor): WorkerCtor {
       }
       const bootstrap: Bootstrap = {
         [BOOTSTRAP_KEY]: 1,
-        heap: __heapForWorker(),
+        heap: requireEngine().__heapForWorker(), // a worker shares this agent's heap
         data: encodeMessage(options?.workerData),
       };
       opts.workerData = bootstrap;
@@ -240,7 +240,7 @@ function bootstrapWorker(): void {
   const exportsObject = wt as unknown as Record<string, unknown>;
   const data = exportsObject.workerData as Partial<Bootstrap> | null | undefined;
   if (typeof data !== 'object' || data === null || data[BOOTSTRAP_KEY] !== 1) return;
-  if (data.heap !== undefined) __attachHeap(data.heap);
+  if (data.heap !== undefined) requireEngine().__attachHeap(data.heap);
   exportsObject.workerData = decodeMessage(data.data);
   nodeModule.syncBuiltinESMExports();
 }

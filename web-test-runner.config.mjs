@@ -4,6 +4,8 @@
 // one module script before the test framework; tests load fixtures through the shim with importShim().
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { normalize } from 'node:path';
 import { testImportMap } from './test/browser/importmap.mjs';
 
 // The ids Node computes for fixtures/browser/ids.mjs (under modmap/register), served to the browser test that
@@ -43,6 +45,15 @@ export default {
         ctx.type = 'text/javascript';
         ctx.set('Cache-Control', 'no-store');
         ctx.body = `import { SharedStruct } from 'modmap';\nexport class Shape extends SharedStruct(${shapeFields(ctx.get('referer')).map((f) => JSON.stringify(f)).join(', ')}) { area() { return this.w * this.h; } }\n`;
+      } else if (ctx.path.startsWith('/fixtures/') && /\.(m?js|cjs)$/.test(ctx.path)) {
+        // Fixtures are served byte for byte: the dev server parses JavaScript it serves and answers a file it cannot
+        // parse (a fixture with a deliberate syntax error) with an error of its own.
+        try {
+          ctx.body = await readFile(new URL(`.${normalize(decodeURIComponent(ctx.path))}`, import.meta.url));
+          ctx.type = 'text/javascript';
+        } catch {
+          ctx.status = 404;
+        }
       } else {
         await next();
       }

@@ -11,9 +11,11 @@
 // - `Worker`: replaced by a subclass. A module worker (or a Module entry) starts modmap's bootstrap script, which
 //   installs the shim with the page's import map and joins the shared heap before it imports the real entry.
 //   Classic workers are left alone.
+// - `structuredClone`: the shared wrapper (src/transport/structured-clone.ts), as in Node.
 
 import { decodeEnvelope, encodeMessage, isEnvelope, registerCodec } from '../transport/codec.js';
 import { moduleCodec, sharedCodec } from '../transport/codecs.js';
+import { installStructuredClone } from '../transport/structured-clone.js';
 import { isModule, moduleUrl } from '../module-expression.js';
 
 /** The key of the first message modmap's Worker sends to its bootstrap script. */
@@ -56,6 +58,7 @@ export function installBrowserTransport(options: BrowserTransportOptions): void 
     patchPostMessage(globalThis as unknown as Record<string, unknown>);
   }
   patchData();
+  installStructuredClone(); // SPEC §6: structuredClone(s) gives s itself, never a copy that diverges
   if (typeof g.Worker === 'function' && (g.Worker as unknown as Record<symbol, unknown>)[kInstalled] !== true) {
     g.Worker = createWorkerClass(g.Worker as typeof Worker, options);
   }

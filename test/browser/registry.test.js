@@ -139,6 +139,16 @@ describe('registry and transport across Web Workers (fixtures/registry)', () => 
     equal(r2.echo[1].get(p), block);
   });
 
+  it('structuredClone gives back the same struct and Module, and clones what is around them', async () => {
+    const { block } = await load('/fixtures/browser/block-struct.mjs');
+    const p = new Point(1, 2);
+    const around = { p, list: [block], n: 1 };
+    const copy = structuredClone(around);
+    ok(copy !== around && copy.list !== around.list, 'containers are copies');
+    equal(copy.p, p);
+    equal(copy.list[0], block);
+  });
+
   it('MessagePort and BroadcastChannel carry shared values too', async () => {
     const p = new Point(2, 3);
     const { port1, port2 } = new MessageChannel();

@@ -11,8 +11,10 @@ import { createSecret, createTokenIssuer } from '../../loader-hooks/token.js';
 import { registerHooks, supportsSyncHooks } from './features.js';
 
 installRuntime();
-const secret = createSecret();
-const tokenFor = createTokenIssuer(secret);
+// The registry's secret is made on first use where the hooks share this thread; Node 20's hooks thread needs it now.
+let secret: string | undefined = supportsSyncHooks ? undefined : createSecret();
+const getSecret = (): string => (secret ??= createSecret());
+const tokenFor = createTokenIssuer(getSecret);
 installTokenVerifier((url, token) => token === tokenFor(url));
 // The struct engine loads on first need (a worker to start, a shared value received) or when the app imports
 // modmap; where require() cannot load ES modules (Node before 20.19 / 22.12), it loads now instead.
@@ -23,7 +25,7 @@ installNodeTransport(); // also wraps structuredClone (SPEC §6)
 
 if (supportsSyncHooks) {
   const { createSyncHooks } = await import('../../loader-hooks/sync.js');
-  registerHooks!(createSyncHooks(secret));
+  registerHooks!(createSyncHooks(getSecret));
 } else {
-  nodeModule.register(new URL('../../loader-hooks/index.js', import.meta.url), { data: { secret } });
+  nodeModule.register(new URL('../../loader-hooks/index.js', import.meta.url), { data: { secret: getSecret() } });
 }

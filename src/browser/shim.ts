@@ -30,9 +30,10 @@ function documentImportMap(): ImportMap {
     } catch {
       continue; // the browser reports an invalid import map itself
     }
-    addAll(map.imports, merged.imports, false);
+    // URL-like keys ("/x.js", "./x.js") are made absolute too: workers resolve against another base URL.
+    addAll(map.imports, merged.imports, true);
     for (const [scope, entries] of Object.entries(map.scopes ?? {})) {
-      addAll(entries, (merged.scopes[abs(scope)] ??= {}), false);
+      addAll(entries, (merged.scopes[abs(scope)] ??= {}), true);
     }
     addAll(map.integrity, merged.integrity, true);
   }

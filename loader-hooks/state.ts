@@ -17,6 +17,12 @@ export interface HookState {
   readonly ownRoot: string;
 }
 
+/** modmap's dist/ folder, from any file inside it (this code also runs from the register bundle in dist/src/node/). */
+function distRoot(url: string): string {
+  const at = url.lastIndexOf('/dist/');
+  return at === -1 ? new URL('../', url).href : url.slice(0, at + '/dist/'.length);
+}
+
 export function createState(): HookState {
   let parse: ((code: string, options: object) => unknown) | undefined;
   const validate: BlockValidator = (code) => {
@@ -24,5 +30,5 @@ export function createState(): HookState {
     parse ??= (createRequire(import.meta.url)('acorn') as { parse: typeof parse }).parse;
     parse!(code, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: false });
   };
-  return { scans: new Map(), validate, tokenFor: undefined, ownRoot: new URL('../', import.meta.url).href };
+  return { scans: new Map(), validate, tokenFor: undefined, ownRoot: distRoot(import.meta.url) };
 }

@@ -5,21 +5,28 @@
 import { resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/** The absolute URL of the register entry of this copy of modmap (dist/src/node/register.js). */
-export const REGISTER_URL: string = new URL('../node/register.js', import.meta.url).href;
+/**
+ * The absolute URL of the register entry of this copy of modmap: the single-file bundle that the package's
+ * `./register` export names (dist/src/node/register.bundle.js; see package.json "build"). The path works both from
+ * dist/src/transport/ and from inside the bundle in dist/src/node/.
+ */
+export const REGISTER_URL: string = new URL('../node/register.bundle.js', import.meta.url).href;
+/** The unbundled entry tsc emits; also modmap's, if someone names it directly. */
+const REGISTER_UNBUNDLED_URL: string = new URL('../node/register.js', import.meta.url).href;
+const isOurs = (href: string): boolean => href === REGISTER_URL || href === REGISTER_UNBUNDLED_URL;
 
 /** The package specifier users write. */
 const REGISTER_SPECIFIER = 'modmap/register';
 
 /** Does the `--import` value `value` name modmap's register entry? */
 export function isRegisterSpecifier(value: string): boolean {
-  if (value === REGISTER_SPECIFIER || value === REGISTER_URL) return true;
+  if (value === REGISTER_SPECIFIER || isOurs(value)) return true;
   if (value.startsWith('file:')) {
-    try { return new URL(value).href === REGISTER_URL; } catch { return false; }
+    try { return isOurs(new URL(value).href); } catch { return false; }
   }
   if (value.startsWith('/') || value.startsWith('.')) {
     // Node resolves a relative --import against the working directory, which workers share with the process.
-    return pathToFileURL(resolvePath(value)).href === REGISTER_URL;
+    return isOurs(pathToFileURL(resolvePath(value)).href);
   }
   return false;
 }

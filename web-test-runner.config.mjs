@@ -10,7 +10,7 @@ import { testImportMap } from './test/browser/importmap.mjs';
 
 // The ids Node computes for fixtures/browser/ids.mjs (under modmap/register), served to the browser test that
 // compares them with the ids the shim computes for the same file.
-const nodeIds = spawnSync(process.execPath, ['--import', './dist/src/node/register.js', 'fixtures/browser/ids.mjs'], { encoding: 'utf8' });
+const nodeIds = spawnSync(process.execPath, ['--import', 'modmap/register', 'fixtures/browser/ids.mjs'], { encoding: 'utf8' });
 if (nodeIds.status !== 0) throw new Error(`fixtures/browser/ids.mjs failed under Node: ${nodeIds.stderr}`);
 
 const importMap = JSON.stringify(testImportMap());

@@ -9,7 +9,9 @@
 //   13     TYPES (head of the list of type descriptors, pushed with compareExchange; for the registry)
 //   14     HEAP_ID (random, to refuse payloads from another heap)
 //   15     message fence (__encodeShared adds, __decodeShared loads; see transport.ts)
-//   16..31 reserved for reclamation (issue 7): free-list heads per size class, the free-list lock, epoch
+//   16     AGENT_DIR (address of the agent table's directory, see "Agents" below)
+//   17     DEAD count (agents marked exited; 0 lets lockers skip the table)
+//   18..31 reserved for reclamation (issue 7): free-list heads per size class, the free-list lock, epoch
 // Blocks start at HEAP_START, are a whole number of 8-byte units, and begin with [kind, sizeInWords], except number
 // boxes: [kind, three data words], whose size (4) the kind implies.
 
@@ -24,6 +26,8 @@ export const H_LIMIT = 11;
 export const H_AGENTS = 12;
 export const H_TYPES = 13;
 export const H_HEAP_ID = 14;
+export const H_AGENT_DIR = 16;
+export const H_DEAD = 17;
 export const HEAP_START = 32;
 
 // Block kinds (low byte of word 0 of a block).
@@ -36,6 +40,8 @@ export const K_ARRAY = 0x22;
 export const K_MUTEX = 0x23;
 export const K_CONDITION = 0x24;
 export const K_TYPE = 0x31;
+/** Heap metadata that lives as long as the heap (the agent table): [K_META, size, …]. */
+export const K_META = 0x32;
 
 // Untouched pages of the buffer cost no memory, so start big enough that most programs never grow (each growth
 // re-creates the views and re-installs the field accessors, which deoptimizes code that inlined them).
@@ -109,12 +115,109 @@ function newAgentId(): number {
   return Atomics.add(i32, H_AGENTS, 1) + 1;
 }
 
-function adopt(sab: SharedArrayBuffer): void {
+// ---------------------------------------------------------------------------------------------------------
+// Agents: which agent ids belong to workers that have exited (for robust mutexes, sync.ts).
+//
+// Agent ids come from the H_AGENTS counter and are never reused. A parent reserves its worker's id when it makes
+// the heap payload (__heapForWorker), so it knows the id without asking the worker; the worker claims it when it
+// attaches. When the worker has exited (Node's 'exit' event fires after the thread stopped, and after every
+// worker it started stopped too), the parent calls __agentExited and the entry becomes DEAD. A mutex whose lock
+// word names a DEAD agent can then be taken over by the next locker, which is told so (token.ownerDied).
+//
+// Table: a directory of DIR_WORDS chunk addresses (allocated with the heap), each chunk CHUNK_WORDS entries
+// (allocated on demand, published with compareExchange). Entry for agent id n: (parent id << 2) | state, where
+// state is 0 (untracked: never treated as dead), RESERVED, ALIVE or DEAD. Ids past the table stay untracked.
+
+const CHUNK_BITS = 10;
+const CHUNK_WORDS = 1 << CHUNK_BITS;
+const DIR_WORDS = 1024;
+const CHUNK_HEADER = 2;
+export const AGENT_RESERVED = 1;
+export const AGENT_DEAD = 2;
+export const AGENT_ALIVE = 3;
+
+/** The word index of agent `id`'s table entry, or -1 (no chunk yet and `create` is false, or past the table). */
+function agentEntry(id: number, create: boolean): number {
+  const dir = Atomics.load(i32, H_AGENT_DIR);
+  const c = id >>> CHUNK_BITS;
+  if (dir === 0 || id <= 0 || c >= DIR_WORDS) return -1;
+  let chunk = Atomics.load(i32, dir + CHUNK_HEADER + c);
+  if (chunk === 0) {
+    if (!create) return -1;
+    let fresh: number;
+    try {
+      fresh = alloc(CHUNK_HEADER + CHUNK_WORDS);
+    } catch {
+      return -1; // heap exhausted: the agent stays untracked (conservative: its locks are never taken over)
+    }
+    i32[fresh + 1] = CHUNK_HEADER + CHUNK_WORDS;
+    i32[fresh] = K_META;
+    const prev = Atomics.compareExchange(i32, dir + CHUNK_HEADER + c, 0, fresh);
+    chunk = prev === 0 ? fresh : prev;
+  }
+  ensureMapped(chunk + CHUNK_HEADER + CHUNK_WORDS);
+  return chunk + CHUNK_HEADER + (id & (CHUNK_WORDS - 1));
+}
+
+/** Reserve a new agent id for a worker this agent is about to start (0 if it cannot be tracked). */
+export function reserveAgentId(): number {
+  const id = newAgentId();
+  const e = agentEntry(id, true);
+  if (e < 0) return 0;
+  Atomics.store(i32, e, (heap.agentId << 2) | AGENT_RESERVED);
+  return id;
+}
+
+/** Claim the id a parent reserved for this agent; a fresh (untracked) id if it is not ours to claim. */
+function claimAgentId(reserved: unknown): number {
+  if (typeof reserved === 'number' && reserved > 0) {
+    const e = agentEntry(reserved, false);
+    if (e >= 0) {
+      const v = Atomics.load(i32, e);
+      if ((v & 3) === AGENT_RESERVED && Atomics.compareExchange(i32, e, v, (v & ~3) | AGENT_ALIVE) === v) return reserved;
+    }
+  }
+  return newAgentId();
+}
+
+/** Has agent `id` been marked as exited? (Only ever true for tracked worker ids.) */
+export function isAgentDead(id: number): boolean {
+  if (Atomics.load(i32, H_DEAD) === 0) return false;
+  const e = agentEntry(id, false);
+  return e >= 0 && (Atomics.load(i32, e) & 3) === AGENT_DEAD;
+}
+
+/**
+ * Mark the worker agent `id` as exited, with every tracked agent it started (Node stops a worker's workers before
+ * the worker's 'exit' event). Returns false if `id` is not a tracked worker id (e.g. the main thread's) or was
+ * already marked. Must only be called once the agent can no longer run: after its 'exit' event.
+ */
+export function markAgentExited(id: number): boolean {
+  ensureHeap();
+  const e = agentEntry(id, false);
+  if (e < 0) return false;
+  for (;;) {
+    const v = Atomics.load(i32, e);
+    const state = v & 3;
+    if (state !== AGENT_RESERVED && state !== AGENT_ALIVE) return false;
+    if (Atomics.compareExchange(i32, e, v, (v & ~3) | AGENT_DEAD) === v) break;
+  }
+  Atomics.add(i32, H_DEAD, 1);
+  // Descendants: scan the ids allocated so far for live entries whose parent is `id`.
+  const top = Atomics.load(i32, H_AGENTS);
+  for (let child = id + 1; child <= top; child++) {
+    const ce = agentEntry(child, false);
+    if (ce >= 0 && Atomics.load(i32, ce) >>> 2 === id) markAgentExited(child);
+  }
+  return true;
+}
+
+function adopt(sab: SharedArrayBuffer, reservedId?: unknown): void {
   heap.sab = sab;
   heap.maxWords = Math.floor((sab.growable ? sab.maxByteLength : sab.byteLength) / 4);
   refreshViews();
-  heap.agentId = newAgentId();
   labTop = labEnd = 0;
+  heap.agentId = claimAgentId(reservedId);
 }
 
 /** Create this process's heap (the main thread does this on first use). */
@@ -127,6 +230,12 @@ function createHeap(): void {
   words[H_HEAP_ID] = (Math.random() * 0x7fffffff) | 1;
   Atomics.store(words, H_AGENTS, 0);
   adopt(sab);
+  // The agent table's directory (see "Agents"); its chunks come on demand.
+  const dir = alloc(CHUNK_HEADER + DIR_WORDS);
+  i32[dir + 1] = CHUNK_HEADER + DIR_WORDS;
+  i32[dir] = K_META;
+  Atomics.store(i32, H_AGENT_DIR, dir);
+  heap.ownsAllocations = false; // metadata only: this agent may still attach to another heap
 }
 
 /** The heap, created on first use. */
@@ -143,11 +252,13 @@ export interface HeapPayload {
   readonly modmapHeap: 1;
   readonly buffer: SharedArrayBuffer;
   readonly heapId: number;
+  /** The agent id reserved for the worker that attaches with this payload (0: none; see "Agents"). */
+  readonly agentId: number;
 }
 
 export function heapPayload(): HeapPayload {
   ensureHeap();
-  return { modmapHeap: 1, buffer: heap.sab!, heapId: i32[H_HEAP_ID]! };
+  return { modmapHeap: 1, buffer: heap.sab!, heapId: i32[H_HEAP_ID]!, agentId: reserveAgentId() };
 }
 
 export function attachHeap(payload: unknown): void {
@@ -163,7 +274,7 @@ export function attachHeap(payload: unknown): void {
   if (heap.sab !== null && heap.ownsAllocations) {
     throw codes.ERR_MODMAP_FOREIGN_HEAP('__attachHeap()');
   }
-  adopt(p.buffer);
+  adopt(p.buffer, p.agentId);
 }
 
 function exhausted(words: number): never {

@@ -7,7 +7,7 @@ export { SharedArray } from './array.js';
 export { Mutex, Condition, UnlockToken } from './sync.js';
 export { atomics } from './atomics.js';
 export { canBeShared } from './core.js';
-export { __heapForWorker, __attachHeap, __encodeShared, __decodeShared } from './transport.js';
+export { __heapForWorker, __attachHeap, __agentExited, __encodeShared, __decodeShared } from './transport.js';
 export { __internals } from './internals.js';
 
 export type { Shareable } from './types.js';

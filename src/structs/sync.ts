@@ -1,14 +1,15 @@
 // Mutex and Condition in the shared heap.
 //
-// Mutex block:     [K_MUTEX, 6, gc word, state, reserved (owner epoch, for robust mutexes), reserved]
+// Mutex block:     [K_MUTEX, 6, gc word, state, reserved, reserved]
 //   state = 0 (unlocked) or ownerAgentId | CONTENDED? — the owner's agent id is in the lock word itself, so a
-//   later "owner died" check (robust mutexes) can read who holds it, and self-deadlock is detected for free.
+//   locker can check whether the owner has exited (robust mutexes: heap.ts "Agents", token.ownerDied), and
+//   self-deadlock is detected for free.
 // Condition block: [K_CONDITION, 6, gc word, sequence, waiters, reserved]
 //   wait() samples the sequence, unlocks, and sleeps on the sequence word; notify() bumps it and wakes.
 
 import { codes } from '../errors.js';
 import { registerKind, SharedHandle } from './core.js';
-import { alloc, ensureHeap, heap, i32, K_CONDITION, K_MUTEX } from './heap.js';
+import { alloc, ensureHeap, heap, i32, isAgentDead, K_CONDITION, K_MUTEX } from './heap.js';
 import { describe } from './values.js';
 
 const CONTENDED = 1 << 30;
@@ -17,6 +18,27 @@ const M_STATE = 3;
 const C_SEQ = 3;
 const C_WAITERS = 4;
 const POLL_MS = 4;
+/**
+ * A blocked locker wakes at least this often to check whether the owner has exited (robust mutexes). An unlock
+ * wakes it at once; this only bounds how late an owner's death is noticed. Costs one wake-up per slice per
+ * blocked agent, nothing on the uncontended path.
+ */
+const OWNER_CHECK_MS = 50;
+
+// Results of the acquire functions.
+const TIMED_OUT = 0;
+const ACQUIRED = 1;
+/** Acquired from an owner that exited while holding the mutex. */
+const OWNER_DIED = 2;
+type Acquired = typeof TIMED_OUT | typeof ACQUIRED | typeof OWNER_DIED;
+
+/** If the lock word `c` names an agent that has exited, take the mutex over from it. */
+function takeOverFromDead(s: number, c: number): boolean {
+  if (c === 0 || !isAgentDead(c & OWNER)) return false;
+  // Agent ids are never reused, so a word naming a dead agent cannot come back to life: exactly one locker's
+  // compareExchange from that word succeeds. Keep the contended bit: other lockers may be waiting.
+  return Atomics.compareExchange(i32, s, c, heap.agentId | CONTENDED) === c;
+}
 
 const disposeSymbol: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for('nodejs.dispose');
 
@@ -97,17 +119,29 @@ function tryAcquire(s: number): boolean {
   return Atomics.compareExchange(i32, s, 0, heap.agentId) === 0;
 }
 
+/** One attempt without waiting: ACQUIRED, OWNER_DIED (taken over from an exited owner) or TIMED_OUT. */
+function tryAcquireOrTakeOver(s: number): Acquired {
+  for (;;) {
+    const c = Atomics.compareExchange(i32, s, 0, heap.agentId);
+    if (c === 0) return ACQUIRED;
+    if (!isAgentDead(c & OWNER)) return TIMED_OUT;
+    if (takeOverFromDead(s, c)) return OWNER_DIED;
+  }
+}
+
 /**
  * Block until the lock word `s` is ours, or until `deadline` (ms, Date.now() based; Infinity = no limit).
- * Returns false on timeout. Three-state futex lock: 0, owner, owner|CONTENDED.
+ * Three-state futex lock: 0, owner, owner|CONTENDED. Sleeps at most OWNER_CHECK_MS at a time, to notice an owner
+ * that exited while holding the lock.
  */
-function acquireBlocking(s: number, deadline: number): boolean {
+function acquireBlocking(s: number, deadline: number): Acquired {
   const me = heap.agentId;
   let c = Atomics.compareExchange(i32, s, 0, me);
-  if (c === 0) return true;
+  if (c === 0) return ACQUIRED;
   if ((c & OWNER) === me) throw codes.ERR_MODMAP_SELF_DEADLOCK();
   for (;;) {
     if (c !== 0) {
+      if (takeOverFromDead(s, c)) return OWNER_DIED;
       if ((c & CONTENDED) === 0) {
         const prev = Atomics.compareExchange(i32, s, c, c | CONTENDED);
         if (prev !== c) {
@@ -117,26 +151,27 @@ function acquireBlocking(s: number, deadline: number): boolean {
         c |= CONTENDED;
       }
       const remaining = deadline === Infinity ? Infinity : deadline - Date.now();
-      if (remaining <= 0) return false;
-      Atomics.wait(i32, s, c, remaining);
+      if (remaining <= 0) return TIMED_OUT;
+      Atomics.wait(i32, s, c, Math.min(remaining, OWNER_CHECK_MS));
     }
     // We may not be the only waiter, so keep the contended bit when we take the lock.
     c = Atomics.compareExchange(i32, s, 0, me | CONTENDED);
-    if (c === 0) return true;
+    if (c === 0) return ACQUIRED;
   }
 }
 
-async function acquireAsync(s: number): Promise<void> {
+async function acquireAsync(s: number): Promise<Acquired> {
   const me = heap.agentId;
   for (;;) {
     let c = Atomics.compareExchange(i32, s, 0, me | CONTENDED);
-    if (c === 0) return;
+    if (c === 0) return ACQUIRED;
+    if (takeOverFromDead(s, c)) return OWNER_DIED;
     if ((c & CONTENDED) === 0) {
       const prev = Atomics.compareExchange(i32, s, c, c | CONTENDED);
       if (prev !== c) continue;
       c |= CONTENDED;
     }
-    await waitAsyncOn(s, c, Infinity);
+    await waitAsyncOn(s, c, OWNER_CHECK_MS);
   }
 }
 
@@ -151,16 +186,27 @@ const tokenKey: unique symbol = Symbol('UnlockToken');
 export class UnlockToken {
   #mutex: Mutex;
   #locked = true;
+  #ownerDied: boolean;
 
   /** @internal Tokens come only from Mutex.lock, lockIfAvailable and lockAsync. */
-  constructor(mutex: Mutex, key?: typeof tokenKey) {
+  constructor(mutex: Mutex, key?: typeof tokenKey, how: Acquired = ACQUIRED) {
     if (key !== tokenKey) throw codes.ERR_MODMAP_INVALID_SHARED('new UnlockToken()', 'Mutex.lock()');
     this.#mutex = mutex;
+    this.#ownerDied = how === OWNER_DIED;
   }
 
   /** True until unlock() is called. */
   get locked(): boolean {
     return this.#locked;
+  }
+
+  /**
+   * True when this token got the mutex from an agent (a worker) that exited while holding it, like a robust
+   * mutex's EOWNERDEAD: the data it guards may be half-updated, so check or repair it before relying on it. Also
+   * set when Condition.wait/waitFor/waitAsync re-took the mutex from such an agent. It stays true for this token.
+   */
+  get ownerDied(): boolean {
+    return this.#ownerDied;
   }
 
   /** Unlock the mutex. Returns false (and does nothing) if this token already unlocked it. */
@@ -177,12 +223,12 @@ export class UnlockToken {
 
   /** @internal Used by Condition to re-take the lock after waiting. */
   static relockBlocking(t: UnlockToken): void {
-    acquireBlocking(mutexAddr(t.#mutex) + M_STATE, Infinity);
+    if (acquireBlocking(mutexAddr(t.#mutex) + M_STATE, Infinity) === OWNER_DIED) t.#ownerDied = true;
     t.#locked = true;
   }
   /** @internal */
   static async relockAsync(t: UnlockToken): Promise<void> {
-    await acquireAsync(mutexAddr(t.#mutex) + M_STATE);
+    if ((await acquireAsync(mutexAddr(t.#mutex) + M_STATE)) === OWNER_DIED) t.#ownerDied = true;
     t.#locked = true;
   }
   /** @internal */
@@ -213,9 +259,10 @@ export class Mutex extends SharedHandle {
   static lock(m: Mutex): UnlockToken {
     const s = mutexAddr(m) + M_STATE;
     if (tryAcquire(s)) return new UnlockToken(m, tokenKey);
+    const now = tryAcquireOrTakeOver(s);
+    if (now !== TIMED_OUT) return new UnlockToken(m, tokenKey, now);
     assertCanBlock('Mutex.lock()', 'await Mutex.lockAsync(m)');
-    acquireBlocking(s, Infinity);
-    return new UnlockToken(m, tokenKey);
+    return new UnlockToken(m, tokenKey, acquireBlocking(s, Infinity));
   }
 
   /**
@@ -225,17 +272,20 @@ export class Mutex extends SharedHandle {
   static lockIfAvailable(m: Mutex, timeoutMs = 0): UnlockToken | null {
     const s = mutexAddr(m) + M_STATE;
     if (tryAcquire(s)) return new UnlockToken(m, tokenKey);
+    const now = tryAcquireOrTakeOver(s);
+    if (now !== TIMED_OUT) return new UnlockToken(m, tokenKey, now);
     const t = Number(timeoutMs);
     if (!(t > 0)) return null;
     assertCanBlock('Mutex.lockIfAvailable() with a timeout', 'await Mutex.lockAsync(m)');
-    return acquireBlocking(s, Date.now() + t) ? new UnlockToken(m, tokenKey) : null;
+    const how = acquireBlocking(s, Date.now() + t);
+    return how === TIMED_OUT ? null : new UnlockToken(m, tokenKey, how);
   }
 
   /** Take the mutex without blocking the agent (Atomics.waitAsync, or polling where it is missing). */
   static async lockAsync(m: Mutex): Promise<UnlockToken> {
     const s = mutexAddr(m) + M_STATE;
-    if (!tryAcquire(s)) await acquireAsync(s);
-    return new UnlockToken(m, tokenKey);
+    if (tryAcquire(s)) return new UnlockToken(m, tokenKey);
+    return new UnlockToken(m, tokenKey, await acquireAsync(s));
   }
 
   /** True for Mutex handles. */
@@ -246,7 +296,8 @@ export class Mutex extends SharedHandle {
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     const owner = Atomics.load(i32, mutexAddr(this) + M_STATE) & OWNER;
-    return owner === 0 ? 'Mutex { unlocked }' : `Mutex { locked by agent ${owner} }`;
+    if (owner === 0) return 'Mutex { unlocked }';
+    return isAgentDead(owner) ? `Mutex { held by exited agent ${owner} }` : `Mutex { locked by agent ${owner} }`;
   }
 }
 

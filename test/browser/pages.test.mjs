@@ -2,6 +2,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, startServer } from './harness.mjs';
+import { testImportMap } from './importmap.mjs';
 
 const browser = await launch();
 after(() => browser.close());
@@ -43,4 +44,22 @@ test('under a strict CSP without unsafe-eval or unsafe-inline: blocks, a block w
   assert.deepEqual(result.worker, { isModule: true, len2: 25, instanceOf: true });
   assert.deepEqual(result.violations, []);
   assert.ok(!console.some((line) => /Content Security Policy|Refused/.test(line)), console.join('\n'));
+});
+
+test('an import map without es-module-shims: loading the shim throws ERR_MODMAP_NOT_INSTALLED saying how to fix it', async () => {
+  const map = testImportMap();
+  delete map.imports['es-module-shims'];
+  const server = await startServer({ importMap: map });
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e?.message ?? e)));
+  try {
+    await page.goto(`${server.origin}/fixtures/browser/page.html`);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(await page.evaluate(() => globalThis.modmapResult), undefined, 'the app did not run untransformed');
+    assert.ok(errors.some((m) => /es-module-shims/.test(m) && /modmap importmap/.test(m)), errors.join('\n'));
+  } finally {
+    await page.close();
+    await server.close();
+  }
 });

@@ -15,6 +15,8 @@ export interface Engine {
   __decodeShared(payload: unknown): unknown;
   __heapForWorker(): unknown;
   __attachHeap(payload: unknown): void;
+  /** Report that the worker started with this heap payload has exited (call from its 'exit' event only). */
+  __agentExited(payload: unknown): boolean;
 }
 
 let engine: Engine | undefined;

@@ -79,4 +79,4 @@ export function __decodeShared(payload: unknown): unknown {
 
 
 // The transport reaches the engine through bridge.ts, which loads it only when first needed.
-provideEngine({ canBeShared, __encodeShared, __decodeShared, __heapForWorker, __attachHeap });
+provideEngine({ canBeShared, __encodeShared, __decodeShared, __heapForWorker, __attachHeap, __agentExited });

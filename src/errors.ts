@@ -150,6 +150,13 @@ export const codes = {
     (what: string) => `${what} needs a locked UnlockToken of the mutex; this one is already unlocked.`,
     TypeError,
   ),
+  ERR_MODMAP_AGENTS_RUNNING: createError(
+    'ERR_MODMAP_AGENTS_RUNNING',
+    (count: number) =>
+      `Cannot collect shared memory now: ${count} other agent(s) of this heap may still be running (or exited ` +
+      'without being reported). Collect when every worker that shares the heap has exited.',
+    Error,
+  ),
   ERR_MODMAP_FOREIGN_HEAP: createError(
     'ERR_MODMAP_FOREIGN_HEAP',
     (what: string) =>

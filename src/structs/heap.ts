@@ -11,7 +11,9 @@
 //   15     message fence (__encodeShared adds, __decodeShared loads; see transport.ts)
 //   16     AGENT_DIR (address of the agent table's directory, see "Agents" below)
 //   17     DEAD count (agents marked exited; 0 lets lockers skip the table)
-//   18..31 reserved for reclamation (issue 7): free-list heads per size class, the free-list lock, epoch
+//   18     FREE (head of the list of free runs that collect.ts swept; allocation buffers are taken from them)
+//   19     FREE_LOCK (spin lock of that list: taking a run is rare, once per allocation buffer)
+//   20..31 reserved for reclamation (issue 7)
 // Blocks start at HEAP_START, are a whole number of 8-byte units, and begin with [kind, sizeInWords], except number
 // boxes: [kind, three data words], whose size (4) the kind implies.
 
@@ -28,10 +30,14 @@ export const H_TYPES = 13;
 export const H_HEAP_ID = 14;
 export const H_AGENT_DIR = 16;
 export const H_DEAD = 17;
+export const H_FREE = 18;
+export const H_FREE_LOCK = 19;
 export const HEAP_START = 32;
 
 // Block kinds (low byte of word 0 of a block).
 export const K_FILLER = 0x10;
+/** A zeroed free run on the FREE list: [K_FREE, size, next run]. */
+export const K_FREE = 0x14;
 export const K_F64 = 0x11;
 export const K_STRING = 0x12;
 export const K_BIGINT = 0x13;
@@ -178,6 +184,12 @@ function claimAgentId(reserved: unknown): number {
     }
   }
   return newAgentId();
+}
+
+/** The state of agent `id` in the table (0 when untracked). */
+export function agentState(id: number): number {
+  const e = agentEntry(id, false);
+  return e < 0 ? 0 : Atomics.load(i32, e) & 3;
 }
 
 /** Has agent `id` been marked as exited? (Only ever true for tracked worker ids.) */
@@ -345,6 +357,19 @@ function allocSlow(n: number): number {
   ensureHeap();
   heap.ownsAllocations = true;
   if (n > LAB_MAX_REQUEST) return allocGlobal(n);
+  if (Atomics.load(i32, H_FREE) !== 0) {
+    const run = takeFreeRun();
+    if (run !== 0) {
+      closeLab();
+      const size = i32[run + 1]!;
+      i32[run] = 0; // a run is zero but for its header
+      i32[run + 1] = 0;
+      i32[run + 2] = 0;
+      labTop = run + n;
+      labEnd = run + size;
+      return run;
+    }
+  }
   let chunk: number;
   try {
     chunk = allocGlobal(LAB_WORDS);
@@ -358,6 +383,23 @@ function allocSlow(n: number): number {
   labTop = chunk + n;
   labEnd = chunk + LAB_WORDS;
   return chunk;
+}
+
+/** Pop a run from the FREE list (every run is at least MIN_FREE_RUN words, enough for any buffered request), or 0. */
+function takeFreeRun(): number {
+  while (Atomics.compareExchange(i32, H_FREE_LOCK, 0, 1) !== 0);
+  const run = Atomics.load(i32, H_FREE);
+  if (run !== 0) Atomics.store(i32, H_FREE, i32[run + 2]!);
+  Atomics.store(i32, H_FREE_LOCK, 0);
+  return run;
+}
+
+/** Smallest run collect.ts puts on the FREE list (shorter ones become fillers until a later sweep joins them). */
+export const MIN_FREE_RUN = LAB_MAX_REQUEST;
+
+/** Internal (collect.ts): close this agent's allocation buffer so the heap is walkable up to TOP. */
+export function closeAllocationBuffer(): void {
+  closeLab();
 }
 
 /** Internal: cap the heap at `bytes` (0 restores the reservation). Used by tests to provoke exhaustion. */

@@ -3,6 +3,7 @@
 import { clearHotCache, identityStats } from './core.js';
 import { heap, heapStats, setHeapLimit } from './heap.js';
 import { setCanBlockForTesting } from './sync.js';
+import { collectBoxes } from './collect.js';
 
 export const __internals = {
   /** Cap the shared heap at `bytes` (0 = no cap below the reservation); shared by every agent of the heap. */
@@ -14,6 +15,11 @@ export const __internals = {
   clearHotCache,
   /** Pretend this agent cannot block (true/false), or restore detection (null). */
   setCanBlockForTesting: (v: boolean | null) => setCanBlockForTesting(v === null ? null : v),
+  /**
+   * Free unreachable boxes (numbers, strings, bigints no field refers to); only when this is the heap's only live
+   * agent (else ERR_MODMAP_AGENTS_RUNNING). Objects are never freed yet. See collect.ts.
+   */
+  collectBoxes,
   /** This agent's id (the owner id stored in mutex lock words). */
   agentId: (): number => heap.agentId,
 } as const;

@@ -258,10 +258,12 @@ export class Mutex extends SharedHandle {
   /** Block until the mutex is ours. TypeError if this agent already holds it (that would never return). */
   static lock(m: Mutex): UnlockToken {
     const s = mutexAddr(m) + M_STATE;
+    // SPEC §4: on an agent that cannot block, the blocking form always throws, even for a free mutex, so that code
+    // which works in a test does not start failing on the page's main thread the first time there is contention.
+    assertCanBlock('Mutex.lock()', 'await Mutex.lockAsync(m)');
     if (tryAcquire(s)) return new UnlockToken(m, tokenKey);
     const now = tryAcquireOrTakeOver(s);
     if (now !== TIMED_OUT) return new UnlockToken(m, tokenKey, now);
-    assertCanBlock('Mutex.lock()', 'await Mutex.lockAsync(m)');
     return new UnlockToken(m, tokenKey, acquireBlocking(s, Infinity));
   }
 
@@ -271,12 +273,12 @@ export class Mutex extends SharedHandle {
    */
   static lockIfAvailable(m: Mutex, timeoutMs = 0): UnlockToken | null {
     const s = mutexAddr(m) + M_STATE;
+    const t = Number(timeoutMs);
+    if (t > 0) assertCanBlock('Mutex.lockIfAvailable() with a timeout', 'await Mutex.lockAsync(m)');
     if (tryAcquire(s)) return new UnlockToken(m, tokenKey);
     const now = tryAcquireOrTakeOver(s);
     if (now !== TIMED_OUT) return new UnlockToken(m, tokenKey, now);
-    const t = Number(timeoutMs);
     if (!(t > 0)) return null;
-    assertCanBlock('Mutex.lockIfAvailable() with a timeout', 'await Mutex.lockAsync(m)');
     const how = acquireBlocking(s, Date.now() + t);
     return how === TIMED_OUT ? null : new UnlockToken(m, tokenKey, how);
   }

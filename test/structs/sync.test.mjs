@@ -131,8 +131,11 @@ test('an agent that cannot block gets a TypeError pointing at the async forms', 
   try {
     const m = new Mutex();
     const cv = new Condition();
-    const t = Mutex.lock(m); // free: no blocking needed
+    // the blocking form throws even for a free mutex; the non-blocking try works
     assert.throws(() => Mutex.lock(m), (e) => e.code === 'ERR_MODMAP_CANNOT_BLOCK' && e.name === 'TypeError' && /lockAsync/.test(e.message));
+    assert.throws(() => Mutex.lockIfAvailable(m, 5), (e) => e.code === 'ERR_MODMAP_CANNOT_BLOCK' && /lockAsync/.test(e.message));
+    const t = Mutex.lockIfAvailable(m);
+    assert.ok(t !== null && t.locked, 'lockIfAvailable without a timeout never blocks');
     assert.throws(() => Condition.wait(cv, t), (e) => e.code === 'ERR_MODMAP_CANNOT_BLOCK' && /waitAsync/.test(e.message));
     assert.equal(await Condition.waitAsync(cv, t, 10), false, 'async form works');
     t.unlock();

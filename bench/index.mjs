@@ -26,6 +26,10 @@ const suites = {
     methodCall: [1.5, 'lower', 'method call on a received struct ÷ plain class method'],
     firstResolve: [Infinity, 'lower', 'µs for the first method call on a newly received type (report)'],
   }],
+  shim: ['./shim.mjs', {
+    shimLoad: [1.3, 'lower', '500-module page load, modmap shim ÷ native (Chromium)'],
+    shimLoadEsms: [Infinity, 'lower', 'es-module-shims shim mode alone ÷ native (report)'],
+  }],
   structs: ['./structs.mjs', {
     fieldRead: [1.3, 'lower', 'field read ÷ plain object'],
     fieldWrite: [1.5, 'lower', 'field write (ints, doubles) ÷ plain object'],

@@ -29,9 +29,9 @@ function allocArray(length: number): number {
   if (length + HEADER > heap.maxWords) throw codes.ERR_MODMAP_HEAP_EXHAUSTED((length + HEADER) * 4, heap.sab!.byteLength);
   const size = HEADER + length;
   const a = alloc(size);
-  i32[a + 2] = length | 0;
-  i32[a + 1] = (size + 1) & ~1;
+  i32[a + 1] = (size + 1) & ~1; // size and kind first: the heap stays walkable (collect.ts)
   i32[a] = K_ARRAY;
+  i32[a + 2] = length | 0;
   return a;
 }
 

@@ -96,7 +96,7 @@ export function collectBoxes(): CollectResult {
       p += 2; // unwritten memory (the rest of an exited agent's allocation buffer)
       continue;
     }
-    const kind = w & 0xff;
+    const kind = w; // a block's first word is exactly its kind
     if (!KNOWN.has(kind)) throw codes.ERR_MODMAP_INVALID_SHARED(`The block at ${p} (kind ${kind})`, 'a walkable heap block');
     const size = sizeAt(p, top);
     if (kind === K_STRUCT || kind === K_ARRAY) {
@@ -107,7 +107,8 @@ export function collectBoxes(): CollectResult {
     p += size;
   }
   // Pass 2: sweep. Free blocks (unmarked boxes, fillers, old runs, unwritten memory) are joined into runs.
-  while (Atomics.compareExchange(i32, H_FREE_LOCK, 0, 1) !== 0);
+  // Every other agent has exited, so a held lock belongs to a dead agent: take it.
+  Atomics.store(i32, H_FREE_LOCK, 1);
   let freeHead = 0;
   let freed = 0;
   let runs = 0;
@@ -142,7 +143,7 @@ export function collectBoxes(): CollectResult {
       size = 2;
       free = true;
     } else {
-      const kind = w & 0xff;
+      const kind = w;
       size = sizeAt(p, top);
       if (kind === K_F64 || kind === K_STRING || kind === K_BIGINT) {
         free = marks[p >>> 1] === 0;

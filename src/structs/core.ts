@@ -409,12 +409,13 @@ function createType(ctor: NewTarget): TypeInfo {
   const keyWord = key === undefined ? 0 : boxString(keyString(key));
   const size = TYPE_HEADER + names.length;
   const t = alloc(size);
+  // Header first, so the heap stays walkable (collect.ts) whatever point this agent is killed at.
+  i32[t + 1] = (size + 1) & ~1;
+  i32[t] = K_TYPE;
   for (let i = 0; i < names.length; i++) i32[t + TYPE_HEADER + i] = nameWords[i]!;
   i32[t + 5] = classWord;
   i32[t + 3] = keyWord;
   i32[t + 2] = names.length;
-  i32[t + 1] = (size + 1) & ~1;
-  i32[t] = K_TYPE;
   // Publish on the global list (a release: the whole descriptor is visible to whoever walks the list).
   for (;;) {
     const head = Atomics.load(i32, H_TYPES);
@@ -601,9 +602,9 @@ export function allocStruct(ctor: NewTarget): number {
   const a = alloc(size);
   // Fresh heap memory is zero, so every field already reads as undefined (word 0). The free-list allocator of
   // issue 7 must hand out zeroed blocks to keep this true.
-  i32[a + 2] = info.addr;
-  i32[a + 1] = (size + 1) & ~1;
+  i32[a + 1] = (size + 1) & ~1; // size and kind first: the heap stays walkable (collect.ts)
   i32[a] = K_STRUCT;
+  i32[a + 2] = info.addr;
   return a;
 }
 

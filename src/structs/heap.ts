@@ -332,8 +332,8 @@ function allocGlobal(words: number): number {
 function closeLab(): void {
   if (labEnd > labTop) {
     // A filler block keeps the heap walkable for the reclamation pass (issue 7).
+    i32[labTop + 1] = labEnd - labTop; // size first: [0, size] walks as unwritten memory if we die in between
     i32[labTop] = K_FILLER;
-    i32[labTop + 1] = labEnd - labTop;
   }
   labTop = labEnd = 0;
 }
@@ -387,7 +387,8 @@ function allocSlow(n: number): number {
 
 /** Pop a run from the FREE list (every run is at least MIN_FREE_RUN words, enough for any buffered request), or 0. */
 function takeFreeRun(): number {
-  while (Atomics.compareExchange(i32, H_FREE_LOCK, 0, 1) !== 0);
+  // Never wait for the lock: its holder may be an agent that was killed; the bump pointer serves meanwhile.
+  if (Atomics.compareExchange(i32, H_FREE_LOCK, 0, 1) !== 0) return 0;
   const run = Atomics.load(i32, H_FREE);
   if (run !== 0) Atomics.store(i32, H_FREE, i32[run + 2]!);
   Atomics.store(i32, H_FREE_LOCK, 0);

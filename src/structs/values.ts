@@ -62,11 +62,13 @@ export function boxString(s: string): number {
   const len = s.length;
   const words = 4 + ((len + 1) >> 1);
   const p = alloc(words);
-  const base = (p + 4) * 2;
-  for (let i = 0; i < len; i++) u16[base + i] = s.charCodeAt(i);
-  i32[p + 2] = len;
+  // Header first: the heap stays walkable (collect.ts) even if this agent is killed half-way through the body.
+  // Readers need no order inside the box: its address is published with Atomics.store once it is complete.
   i32[p + 1] = (words + 1) & ~1;
   i32[p] = K_STRING;
+  i32[p + 2] = len;
+  const base = (p + 4) * 2;
+  for (let i = 0; i < len; i++) u16[base + i] = s.charCodeAt(i);
   return p;
 }
 
@@ -79,14 +81,14 @@ export function boxBigInt(b: bigint): number {
   hex = hex.padStart(limbs * HEX_DIGITS_PER_LIMB, '0');
   const words = 4 + limbs;
   const p = alloc(words);
+  i32[p + 1] = (words + 1) & ~1; // header first, as in boxString
+  i32[p] = K_BIGINT;
+  i32[p + 3] = limbs;
+  i32[p + 2] = negative ? 1 : 0;
   // Most significant limb first, so that decoding is one concatenation.
   for (let i = 0; i < limbs; i++) {
     i32[p + 4 + i] = parseInt(hex.slice(i * HEX_DIGITS_PER_LIMB, (i + 1) * HEX_DIGITS_PER_LIMB), 16) | 0;
   }
-  i32[p + 3] = limbs;
-  i32[p + 2] = negative ? 1 : 0;
-  i32[p + 1] = (words + 1) & ~1;
-  i32[p] = K_BIGINT;
   return p;
 }
 

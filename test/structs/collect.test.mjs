@@ -123,5 +123,35 @@ test('refused while another agent may run; allowed once every worker has exited 
   assert.equal(s.count, 1);
   const again = S.__heapForWorker(); // a payload reserves an id for a worker that may attach at any time
   assert.throws(() => __internals.collectBoxes(), { code: 'ERR_MODMAP_AGENTS_RUNNING' });
-  void again;
+  assert.equal(S.__agentExited(again), true, 'a worker that never started is reported like one that exited');
+  assert.doesNotThrow(() => __internals.collectBoxes());
+});
+
+test('a worker killed in the middle of allocating leaves a heap that can still be walked and collected', async () => {
+  for (let round = 0; round < 3; round++) {
+    const heads = new SharedArray(2);
+    const last = new Rec();
+    const w = startTorture(1);
+    const running = w.run('allocUntilExhausted', { heads: enc(heads), last: enc(last), id: 1, extra: 1 }).catch(() => 'killed');
+    while (heads.get(1) === undefined) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50 + 37 * round));
+    await w.terminate();
+    await w.exited;
+    assert.equal(await running, 'killed', 'it was still allocating');
+    const r = __internals.collectBoxes();
+    assert.ok(r.usedAfter <= r.usedBefore);
+    // The records it had linked are intact, and memory handed out again does not disturb them.
+    const junk = build(300, `j${round}`);
+    let n = 0;
+    for (let rec = heads.get(1); rec !== undefined; rec = rec.next, n++) {
+      const i = rec.i;
+      assert.equal(rec.id, 1);
+      assert.equal(rec.str, `1:${i}:` + '\udc00'.repeat(i % 50));
+      assert.equal(rec.dbl, i + 0.5);
+      assert.equal(rec.big, BigInt(i) << 40n);
+      if (rec.next !== undefined) assert.equal(rec.next.i, i - 1);
+    }
+    assert.ok(n > 0);
+    verify(junk, 300, `j${round}`);
+  }
 });

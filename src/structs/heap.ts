@@ -356,8 +356,7 @@ export function alloc(words: number): number {
 function allocSlow(n: number): number {
   ensureHeap();
   heap.ownsAllocations = true;
-  if (n > LAB_MAX_REQUEST) return allocGlobal(n);
-  if (Atomics.load(i32, H_FREE) !== 0) {
+  if (n <= MIN_FREE_RUN && Atomics.load(i32, H_FREE) !== 0) {
     const run = takeFreeRun();
     if (run !== 0) {
       closeLab();
@@ -370,6 +369,7 @@ function allocSlow(n: number): number {
       return run;
     }
   }
+  if (n > LAB_MAX_REQUEST) return allocGlobal(n);
   let chunk: number;
   try {
     chunk = allocGlobal(LAB_WORDS);
@@ -385,18 +385,34 @@ function allocSlow(n: number): number {
   return chunk;
 }
 
-/** Pop a run from the FREE list (every run is at least MIN_FREE_RUN words, enough for any buffered request), or 0. */
+/** Pop a run (at most 2 × LAB_WORDS words) from the FREE list, or 0. Every run has at least MIN_FREE_RUN words. */
 function takeFreeRun(): number {
   // Never wait for the lock: its holder may be an agent that was killed; the bump pointer serves meanwhile.
   if (Atomics.compareExchange(i32, H_FREE_LOCK, 0, 1) !== 0) return 0;
   const run = Atomics.load(i32, H_FREE);
-  if (run !== 0) Atomics.store(i32, H_FREE, i32[run + 2]!);
+  if (run !== 0) {
+    const size = i32[run + 1]!;
+    if (size >= 2 * LAB_WORDS) {
+      // Hand out one buffer's worth and leave the rest on the list, so a big run serves every agent.
+      const rest = run + LAB_WORDS;
+      i32[rest + 1] = size - LAB_WORDS;
+      i32[rest + 2] = i32[run + 2]!;
+      i32[rest] = K_FREE;
+      i32[run + 1] = LAB_WORDS;
+      Atomics.store(i32, H_FREE, rest);
+    } else {
+      Atomics.store(i32, H_FREE, i32[run + 2]!);
+    }
+  }
   Atomics.store(i32, H_FREE_LOCK, 0);
   return run;
 }
 
-/** Smallest run collect.ts puts on the FREE list (shorter ones become fillers until a later sweep joins them). */
-export const MIN_FREE_RUN = LAB_MAX_REQUEST;
+/**
+ * Smallest run collect.ts puts on the FREE list (shorter ones become fillers until a later sweep joins them with
+ * their neighbours). Any request up to this size can be served from any run.
+ */
+export const MIN_FREE_RUN = LAB_WORDS / 2;
 
 /** Internal (collect.ts): close this agent's allocation buffer so the heap is walkable up to TOP. */
 export function closeAllocationBuffer(): void {

@@ -2,8 +2,8 @@
 // heap capped by __internals.setHeapLimit; every one of them must get the coded RangeError (nothing else), keep
 // getting it (not a crash, not corruption), and every record any agent published before must still read back
 // exactly, as must data that existed before the load. Allocation then works again once the limit is lifted.
-// (Reclaiming memory is not implemented yet, so "works again once memory is freed" cannot be shown: see
-// README-structs.md, "Reclamation plan".)
+// With workers alive nothing can be reclaimed yet (__internals.collectBoxes needs every other agent to have exited),
+// so this test lifts the cap; collect.test.mjs shows allocation working again after a collect, in one agent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as S from '../../../dist/src/structs/index.js';
@@ -45,8 +45,10 @@ test('4 workers allocate until the heap is exhausted: coded RangeError everywher
     assert.equal(r.failures, 200, 'kept failing cleanly under continued load');
     assert.equal(r.bad, 0, `worker ${k + 1}: its own records are intact`);
     assert.equal(r.walked, r.n, 'its list has every record');
-    assert.ok(r.n > 1000, `worker ${k + 1} allocated ${r.n} records first`);
+    assert.ok(r.n > 0, `worker ${k + 1} allocated ${r.n} records first`); // how many depends on scheduling
   }
+  const total = results.reduce((n, r) => n + r.n, 0);
+  assert.ok(total > 20_000, `the workers filled the 8 MiB together (${total} records)`);
   // Main checks every worker's list through the shared heads: nothing a failed allocation touched is corrupt.
   for (let k = 1; k <= 4; k++) {
     let n = results[k - 1].n;

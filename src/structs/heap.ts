@@ -131,13 +131,17 @@ function newAgentId(): number {
 // word names a DEAD agent can then be taken over by the next locker, which is told so (token.ownerDied).
 //
 // Table: a directory of DIR_WORDS chunk addresses (allocated with the heap), each chunk CHUNK_WORDS entries
-// (allocated on demand, published with compareExchange). Entry for agent id n: (parent id << 2) | state, where
-// state is 0 (untracked: never treated as dead), RESERVED, ALIVE or DEAD. Ids past the table stay untracked.
+// (allocated on demand, published with compareExchange). Entry for agent id n: HAS_CHILDREN? | (parent id << 2) |
+// state, where state is 0 (untracked: never treated as dead), RESERVED, ALIVE or DEAD. Ids past the table (2^20)
+// stay untracked.
 
 const CHUNK_BITS = 10;
 const CHUNK_WORDS = 1 << CHUNK_BITS;
 const DIR_WORDS = 1024;
 const CHUNK_HEADER = 2;
+/** Entry bit: this agent reserved ids for workers of its own (only then does its exit scan for descendants). */
+const HAS_CHILDREN = 1 << 24;
+const PARENT_MASK = (1 << 22) - 1;
 export const AGENT_RESERVED = 1;
 export const AGENT_DEAD = 2;
 export const AGENT_ALIVE = 3;
@@ -170,7 +174,11 @@ export function reserveAgentId(): number {
   const id = newAgentId();
   const e = agentEntry(id, true);
   if (e < 0) return 0;
-  Atomics.store(i32, e, (heap.agentId << 2) | AGENT_RESERVED);
+  const me = heap.agentId;
+  const mine = agentEntry(me, false);
+  if (mine >= 0) Atomics.or(i32, mine, HAS_CHILDREN);
+  // An untracked parent (id past the table) cannot be reported, so its children need not know it.
+  Atomics.store(i32, e, ((mine >= 0 ? me : 0) << 2) | AGENT_RESERVED);
   return id;
 }
 
@@ -208,18 +216,22 @@ export function markAgentExited(id: number): boolean {
   ensureHeap();
   const e = agentEntry(id, false);
   if (e < 0) return false;
+  let v: number;
   for (;;) {
-    const v = Atomics.load(i32, e);
+    v = Atomics.load(i32, e);
     const state = v & 3;
     if (state !== AGENT_RESERVED && state !== AGENT_ALIVE) return false;
     if (Atomics.compareExchange(i32, e, v, (v & ~3) | AGENT_DEAD) === v) break;
   }
   Atomics.add(i32, H_DEAD, 1);
-  // Descendants: scan the ids allocated so far for live entries whose parent is `id`.
-  const top = Atomics.load(i32, H_AGENTS);
-  for (let child = id + 1; child <= top; child++) {
-    const ce = agentEntry(child, false);
-    if (ce >= 0 && Atomics.load(i32, ce) >>> 2 === id) markAgentExited(child);
+  // Descendants: scan the ids allocated since this one for entries whose parent is `id` (only for an agent that
+  // started workers, so that exits stay O(1) in the common case).
+  if ((v & HAS_CHILDREN) !== 0) {
+    const top = Atomics.load(i32, H_AGENTS);
+    for (let child = id + 1; child <= top; child++) {
+      const ce = agentEntry(child, false);
+      if (ce >= 0 && ((Atomics.load(i32, ce) >>> 2) & PARENT_MASK) === id) markAgentExited(child);
+    }
   }
   return true;
 }

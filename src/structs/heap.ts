@@ -59,6 +59,11 @@ const MAX_BYTES_CANDIDATES = [2 ** 32, 2 ** 31, 2 ** 30, 2 ** 28];
 const LAB_WORDS = 8192;
 /** Requests up to this size are served from the agent-local buffer. */
 const LAB_MAX_REQUEST = 256;
+/**
+ * Smallest run collect.ts puts on the FREE list (shorter ones become fillers until a later sweep joins them with
+ * their neighbours). Any request up to this size can be served from any run.
+ */
+export const MIN_FREE_RUN = LAB_WORDS / 2;
 
 export interface HeapState {
   sab: SharedArrayBuffer | null;
@@ -420,11 +425,6 @@ function takeFreeRun(): number {
   return run;
 }
 
-/**
- * Smallest run collect.ts puts on the FREE list (shorter ones become fillers until a later sweep joins them with
- * their neighbours). Any request up to this size can be served from any run.
- */
-export const MIN_FREE_RUN = LAB_WORDS / 2;
 
 /** Internal (collect.ts): close this agent's allocation buffer so the heap is walkable up to TOP. */
 export function closeAllocationBuffer(): void {

@@ -201,6 +201,11 @@ function createWorkerClass(NativeWorker: WorkerCtor): WorkerCtor {
         }
         throw error;
       }
+      // Robust mutexes (src/structs/sync.ts): once the thread has really stopped ('exit' fires after it and after
+      // every worker it started), a mutex it still held may be taken over, and the next locker sees token.ownerDied.
+      // Never earlier: that would let another agent take a lock from a live worker.
+      const heapPayload = bootstrap.heap;
+      this.once('exit', () => requireEngine().__agentExited(heapPayload));
     }
   };
   Object.defineProperty(Worker, kInstalled, { value: true });

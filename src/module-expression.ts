@@ -5,7 +5,7 @@
 // transform cannot import it instead: SPEC §3 allows a file with dynamic imports but no block to change only at its
 // `import(…)` call sites, so the call site itself must name the runtime.
 
-import { blockUrl, isOrdinalPath, parseBlockUrl } from './identity.js';
+import { blockUrl, isOrdinalPath } from './identity.js';
 import { codes } from './errors.js';
 import { joinModule } from './registry.js';
 
@@ -107,11 +107,6 @@ export function moduleUrl(m: Module): string {
 /** `import(x)` in transformed code becomes `import(runtime.specifier(x))`: a Module becomes its block URL. */
 export function specifier(x: unknown): unknown {
   return urlOf(x) ?? x;
-}
-
-/** The Module object for a block URL (the inverse of {@link moduleUrl}), if this agent has seen that block. */
-export function moduleForUrl(url: string): Module | undefined {
-  return parseBlockUrl(url) ? canonical.get(url) : undefined;
 }
 
 function describe(value: unknown): string {

@@ -117,11 +117,6 @@ export function keyOfClass(cls: Function): StructKey | undefined {
   return key;
 }
 
-/** Has the module at `url` joined the registry in this agent (is it loaded and transformed here)? */
-export function isModuleLoaded(url: string): boolean {
-  return modules.has(url);
-}
-
 /**
  * The class a key names in this agent: `undefined` if the module is not loaded here (the caller throws
  * ERR_MODMAP_MODULE_NOT_LOADED), `null` if it is loaded but the export is not (yet) a struct class.
@@ -136,9 +131,4 @@ export function classForKey(url: string, name: string): Function | null | undefi
     return null; // still in its temporal dead zone
   }
   return typeof value === 'function' && isStructClass(value) ? value : null;
-}
-
-/** For tests and diagnostics only: the URLs that joined, in order. */
-export function joinedModules(): string[] {
-  return [...modules.keys()];
 }

@@ -511,33 +511,33 @@ onModuleJoined(() => {
 const fromRoot = new Set<PropertyKey>(['toJSON', Symbol.for('nodejs.util.inspect.custom')]);
 
 function unresolvedPrototype(p: () => Pending): object {
-  const need = (prop: PropertyKey, receiver: unknown): unknown => {
+  /** The agent's class prototype for the pending type, or the coded error that says why there is none. */
+  const classPrototype = (): object | Error => {
     const cls = settlePending(p());
-    if (cls instanceof Error) throw cls;
-    return Reflect.get((cls as { prototype: object }).prototype, prop, receiver);
+    return cls instanceof Error ? cls : (cls as { prototype: object }).prototype;
+  };
+  const required = (): object => {
+    const proto = classPrototype();
+    if (proto instanceof Error) throw proto;
+    return proto;
   };
   return new Proxy(Object.create(StructRoot.prototype) as object, {
     get(_target, prop, receiver) {
       if (prop === 'then') return undefined; // the platform's own lookup when resolving a promise with it
       if (fromRoot.has(prop)) return Reflect.get(StructRoot.prototype, prop, receiver);
-      return need(prop, receiver);
+      return Reflect.get(required(), prop, receiver);
     },
     has(_target, prop) {
-      if (fromRoot.has(prop)) return true;
-      const cls = settlePending(p());
-      if (cls instanceof Error) throw cls;
-      return prop in (cls as { prototype: object }).prototype;
+      return fromRoot.has(prop) || prop in required();
     },
     set(_target, prop, value, receiver) {
-      const cls = settlePending(p());
-      if (cls instanceof Error) throw cls;
-      return Reflect.set((cls as { prototype: object }).prototype, prop, value, receiver);
+      return Reflect.set(required(), prop, value, receiver);
     },
     getPrototypeOf() {
       // `instanceof` walks through here: a module that joined since the last look resolves now. Before that,
       // `s instanceof SharedStruct` still holds.
-      const cls = settlePending(p());
-      return cls instanceof Error ? StructRoot.prototype : (cls as { prototype: object }).prototype;
+      const proto = classPrototype();
+      return proto instanceof Error ? StructRoot.prototype : proto;
     },
   });
 }

@@ -3,8 +3,8 @@
 // thread; Node 22.15+ and 24+). Only JavaScript ESM goes through the transform; everything else, and every module
 // that cannot contain a module expression or a dynamic import, is returned as nextLoad gave it.
 
-import { parseBlockUrl } from '../src/identity.js';
-import { addRegistration, scanOrThrow, transformBlock, transformModule, mayNeedTransform, mayNeedTransformOf, STRUCT_MARKER } from '../src/transform.js';
+import { BLOCK_MARKER, parseBlockUrl } from '../src/identity.js';
+import { addRegistration, scanOrThrow, transformBlock, transformModule, mayNeedTransform, mayNeedWork, STRUCT_MARKER } from '../src/transform.js';
 import type { HookState } from './state.js';
 
 export interface LoadResult {
@@ -38,18 +38,14 @@ function asBuffer(source: LoadResult['source']): Buffer | null {
   return Buffer.from(source.buffer, source.byteOffset, source.byteLength);
 }
 
-const byteOf = (b: Buffer, i: number): number => b[i]!;
-
-/** mayNeedTransform on the undecoded bytes, plus the registry's marker: false means no decode is needed at all. */
-function mayNeedWork(buf: Buffer, registry: boolean): boolean {
-  return mayNeedTransformOf(buf, byteOf) || (registry && buf.includes(STRUCT_MARKER));
-}
-
 /** The transformed code for a load result, or null when it passes through unchanged. */
 function transformResult(state: HookState, url: string, result: LoadResult): string | null {
   if (result.format !== 'module' && result.format !== 'module-typescript') return null;
-  const bytes = asBuffer(result.source);
-  if (bytes !== null && !mayNeedWork(bytes, state.tokenFor !== undefined) && parseBlockUrl(url) === null) return null;
+  // Most files leave here: one native regular-expression search over the bytes read as latin1 (no UTF-8 decoding).
+  // Node's default load gives a Buffer; other byte sources are viewed as one first.
+  const source = result.source;
+  const bytes = Buffer.isBuffer(source) ? source : asBuffer(source);
+  if (bytes !== null && !mayNeedWork(bytes.toString('latin1')) && !url.includes(BLOCK_MARKER)) return null;
   const text = sourceText(result.source);
   if (text === null) return null;
   let code = transformCode(state, url, text);

@@ -8,6 +8,8 @@
 
 /** The query parameter that marks a block module's URL. Prefixed, like every name modmap puts in shared spaces. */
 export const BLOCK_PARAM = 'modmap-block';
+/** Text that every block URL contains: a URL without it is no block (a cheap test before parseBlockUrl). */
+export const BLOCK_MARKER = `${BLOCK_PARAM}=`;
 
 const ORDINAL_PATH = /^(?:0|[1-9]\d*)(?:\.(?:0|[1-9]\d*))*$/;
 
@@ -37,7 +39,7 @@ export interface BlockRef {
 
 /** The inverse of {@link blockUrl}; `null` for a URL that is not a block module's. */
 export function parseBlockUrl(url: string): BlockRef | null {
-  const marker = url.lastIndexOf(`${BLOCK_PARAM}=`);
+  const marker = url.lastIndexOf(BLOCK_MARKER);
   if (marker < 1) return null;
   const sep = url.charCodeAt(marker - 1);
   if (sep !== 63 /* ? */ && sep !== 38 /* & */) return null;

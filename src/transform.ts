@@ -35,42 +35,26 @@ export interface TransformOptions {
  * it passes through untouched without a full scan. True means "scan it".
  */
 export function mayNeedTransform(src: string): boolean {
-  return mayNeedTransformOf(src, charCodeOf);
+  return CANDIDATE.test(src);
 }
 
-/** What the candidate search needs: a string, or undecoded bytes (the Node loader passes a Buffer). */
-export interface Searchable {
-  readonly length: number;
-  indexOf(word: string, from?: number): number;
-}
-
-const charCodeOf = (s: string, i: number): number => s.charCodeAt(i);
+// The candidate test as one regular expression, so that a file is searched once, in native code: `module` followed
+// by spaces or tabs and then `{`, and `import` followed by any whitespace and then `(`. A `/` there (a comment may
+// sit in between) or any non-ASCII character (an exotic space) also counts: conservative both ways. It needs no
+// word boundary either (`xmodule {` is only scanned for nothing). On bytes decoded as latin1, a multi-byte UTF-8
+// character reads as characters above 127, so the same expression is just as conservative on undecoded source.
+const CANDIDATE_PATTERN = 'module[ \\t]*[{/\\u0080-\\uffff]|import[ \\t\\n\\r]*[(/\\u0080-\\uffff]';
+const CANDIDATE = new RegExp(CANDIDATE_PATTERN);
 
 /**
- * mayNeedTransform over any Searchable: `codeAt` reads a UTF-16 code unit or a byte. On bytes, a non-ASCII byte
- * after a candidate word counts as a candidate, exactly as a non-ASCII char does on text: conservative both ways.
+ * The loader's one test per file: may it need the module-expression transform, or does it mention `SharedStruct`
+ * (the registry's marker, below)? `latin1` is the file's bytes decoded as latin1 (one character per byte), which
+ * costs a copy but no UTF-8 decoding. False means the file passes through untouched.
  */
-export function mayNeedTransformOf<S extends Searchable>(src: S, codeAt: (s: S, i: number) => number): boolean {
-  return hasCandidate(src, codeAt, 'module', false) || hasCandidate(src, codeAt, 'import', true);
+export function mayNeedWork(latin1: string): boolean {
+  return WORK.test(latin1);
 }
-
-function hasCandidate<S extends Searchable>(src: S, codeAt: (s: S, i: number) => number, word: string, acrossLines: boolean): boolean {
-  const n = src.length;
-  let i = src.indexOf(word);
-  while (i !== -1) {
-    let j = i + word.length;
-    for (; j < n; j++) {
-      const c = codeAt(src, j);
-      if (c === 32 || c === 9 || (acrossLines && (c === 10 || c === 13))) continue;
-      break;
-    }
-    const c = j < n ? codeAt(src, j) : 0;
-    // `{` or `(` is a candidate; so is `/` (a comment may sit in between) and any non-ASCII char (exotic space)
-    if (c === (acrossLines ? 40 : 123) || c === 47 || c > 127) return true;
-    i = src.indexOf(word, j);
-  }
-  return false;
-}
+const WORK = new RegExp(`${CANDIDATE_PATTERN}|SharedStruct`);
 
 /** Transform a whole module file. Returns `src` itself (the same string) when nothing needs to change. */
 export function transformModule(src: string, options: TransformOptions): string {

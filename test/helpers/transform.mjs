@@ -1,6 +1,6 @@
 // Shared by the unit tests (and, later, the browser suite): the scanner and transform from the built output.
 export { scan, ScanError } from '../../dist/src/scanner.js';
-export { transformModule, transformBlock, mayNeedTransform, lineColumn, RUNTIME_EXPR } from '../../dist/src/transform.js';
+export { transformModule, transformBlock, mayNeedTransform, mayNeedWork, lineColumn, RUNTIME_EXPR } from '../../dist/src/transform.js';
 export { blockUrl, parseBlockUrl, isOrdinalPath } from '../../dist/src/identity.js';
 
 /** Ordinal paths of every block found in `src`, in order. */

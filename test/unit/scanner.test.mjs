@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scan, transformModule, mayNeedTransform, lineCount, RUNTIME_EXPR } from '../helpers/transform.mjs';
+import { scan, transformModule, mayNeedTransform, mayNeedWork, lineCount, RUNTIME_EXPR } from '../helpers/transform.mjs';
 
 const url = 'file:///app/main.mjs';
 const paths = (src) => scan(src).allBlocks.map((b) => b.path);
@@ -194,6 +194,19 @@ test('mayNeedTransform is conservative: every file with a block or a dynamic imp
   assert.ok(mayNeedTransform('import\n(x)'));
   assert.ok(mayNeedTransform('(module\t{})'));
   assert.ok(!mayNeedTransform('import a from "b"; module.exports = 1;'));
+});
+
+test('the loader\'s byte test (mayNeedWork on latin1) passes every file mayNeedTransform passes, and struct files', () => {
+  const latin1 = (text) => Buffer.from(text, 'utf8').toString('latin1');
+  const cases = [...blocks.map(([, src]) => src), 'import /* c */ (x)', 'import\n(x)', '(module\t{})',
+    'const s = "é"; import\u00a0(x)', 'module\u2003{}', 'x = import\r\n  (y)',
+    'import a from "b"; module.exports = 1;', 'const café = 1; import b from "c";'];
+  for (const src of cases) {
+    if (mayNeedTransform(src)) assert.ok(mayNeedWork(latin1(src)), src);
+  }
+  assert.ok(mayNeedWork(latin1('class P extends SharedStruct("x") {}')));
+  assert.ok(!mayNeedWork(latin1('import a from "b"; module.exports = 1;')));
+  assert.ok(!mayNeedWork(latin1('const café = 1; import b from "c"; export { b };')));
 });
 
 test('scanning is linear: a deeply nested and a very long input finish quickly and correctly', () => {

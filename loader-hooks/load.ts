@@ -86,6 +86,7 @@ export function createLoad(state: HookState) {
 export function createLoadSync(state: HookState) {
   return function load(url: string, context: LoadContext, nextLoad: NextLoadSync): LoadResult {
     const result = nextLoad(url, context);
+    if (url === 'node:worker_threads') state.onWorkerThreads?.();
     const code = transformResult(state, url, result);
     return code === null ? result : withSource(result, code);
   };

@@ -13,6 +13,8 @@ export interface HookState {
   readonly validate: BlockValidator;
   /** The registry token for a module URL (see src/registry.ts); set from the register entry's secret. */
   tokenFor: ((url: string) => string) | undefined;
+  /** Called when the app loads `node:worker_threads` (the transport patches it then; sync hooks only). */
+  onWorkerThreads: (() => void) | undefined;
   /** URL prefix of modmap's own built files (dist/), which mention SharedStruct but define no user types. */
   readonly ownRoot: string;
 }
@@ -30,5 +32,5 @@ export function createState(): HookState {
     parse ??= (createRequire(import.meta.url)('acorn') as { parse: typeof parse }).parse;
     parse!(code, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: false });
   };
-  return { scans: new Map(), validate, tokenFor: undefined, ownRoot: distRoot(import.meta.url) };
+  return { scans: new Map(), validate, tokenFor: undefined, onWorkerThreads: undefined, ownRoot: distRoot(import.meta.url) };
 }

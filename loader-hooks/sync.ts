@@ -3,9 +3,13 @@ import { createState } from './state.js';
 import { createLoadSync } from './load.js';
 import { createTokenIssuer } from './token.js';
 
-/** Hooks that issue registry tokens under `secret` (asked for on first use). */
-export function createSyncHooks(secret: () => string) {
+/**
+ * Hooks that issue registry tokens under `secret` (asked for on first use). `onWorkerThreads` runs when
+ * `node:worker_threads` is loaded (by `import` or `require`), before the loader hands it out.
+ */
+export function createSyncHooks(secret: () => string, onWorkerThreads?: () => void) {
   const state = createState();
   state.tokenFor = createTokenIssuer(secret);
+  state.onWorkerThreads = onWorkerThreads;
   return { load: createLoadSync(state) };
 }

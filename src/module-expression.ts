@@ -133,7 +133,16 @@ export interface Runtime {
 
 // A second copy of modmap in the same agent (another node_modules folder, another bundle) must not make a second
 // Module class: it delegates to the first copy's runtime, so `instanceof Module` agrees everywhere.
-const existing = (globalThis as Record<symbol, Runtime | undefined>)[RUNTIME_KEY];
+// The Node register entry defines the global as a lazy accessor that loads this very file on first use
+// (src/node/lazy-runtime.ts); when this file is that one, there is no other copy to delegate to, and reading the
+// accessor now would load this file from inside its own evaluation.
+export const LAZY_RUNTIME_MARK: unique symbol = Symbol.for('modmap.lazyRuntime') as never;
+const existing = ((): Runtime | undefined => {
+  const d = Object.getOwnPropertyDescriptor(globalThis, RUNTIME_KEY);
+  if (d === undefined) return undefined;
+  if (d.get !== undefined && (d.get as unknown as Record<symbol, unknown>)[LAZY_RUNTIME_MARK] === import.meta.url) return undefined;
+  return (globalThis as Record<symbol, Runtime | undefined>)[RUNTIME_KEY];
+})();
 
 export const Module: typeof ModuleImpl = existing?.Module ?? ModuleImpl;
 

@@ -21,7 +21,16 @@ export interface StructKey {
 /** Checks a module's token. Installed once per agent by the register entry or the shim. */
 export type TokenVerifier = (url: string, token: string) => boolean;
 
-let verifier: TokenVerifier | undefined;
+/**
+ * Where the Node register entry leaves its verifier, as a non-writable, non-configurable global defined before any
+ * app code runs, so that this module can load late (on first need) and still get it before anyone else could
+ * install one. Reading the slot only lets a caller check tokens, never make them.
+ */
+export const VERIFIER_SLOT: unique symbol = Symbol.for('modmap.tokenVerifier') as never;
+
+let verifier: TokenVerifier | undefined = ((slot) => (typeof slot === 'function' ? slot as TokenVerifier : undefined))(
+  (globalThis as Record<symbol, unknown>)[VERIFIER_SLOT],
+);
 
 /** url → the module's namespace object, for every module that joined in this agent. */
 const modules = new Map<string, object>();

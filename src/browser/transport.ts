@@ -14,7 +14,8 @@
 // - `structuredClone`: the shared wrapper (src/transport/structured-clone.ts), as in Node.
 
 import { decodeEnvelope, encodeMessage, isEnvelope, registerCodec } from '../transport/codec.js';
-import { moduleCodec, sharedCodec } from '../transport/codecs.js';
+import { sharedCodec } from '../transport/codecs.js';
+import { moduleCodec } from '../transport/module-codec.js';
 import { installStructuredClone } from '../transport/structured-clone.js';
 import { isModule, moduleUrl } from '../module-expression.js';
 

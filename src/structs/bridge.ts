@@ -19,27 +19,54 @@ export interface Engine {
   __agentExited(payload: unknown): boolean;
 }
 
-let engine: Engine | undefined;
-let loader: (() => void) | undefined;
+// The state lives on one global, so that the register bundle (which carries its own copy of this file, to save
+// start-up a module load) and the engine's copy in dist/ are one bridge. Non-writable and non-configurable: the
+// object cannot be swapped; what it holds is what an app could reach by importing this file anyway.
+interface BridgeState {
+  engine: Engine | undefined;
+  loader: (() => void) | undefined;
+  beforeHeap: (() => void) | undefined;
+}
+const BRIDGE_KEY = Symbol.for('modmap.engineBridge');
+const state: BridgeState = ((g: Record<symbol, unknown>) => {
+  if (g[BRIDGE_KEY] === undefined) {
+    const fresh: BridgeState = Object.seal({ __proto__: null, engine: undefined, loader: undefined, beforeHeap: undefined } as BridgeState);
+    Object.defineProperty(g, BRIDGE_KEY, { value: fresh, writable: false, enumerable: false, configurable: false });
+  }
+  return g[BRIDGE_KEY] as BridgeState;
+})(globalThis as unknown as Record<symbol, unknown>);
+
+/**
+ * Called by the Node transport when it patches worker_threads lazily: the engine calls `hook` before it would create
+ * a heap of its own, so that the transport can patch worker_threads first.
+ */
+export function setBeforeHeap(hook: () => void): void {
+  state.beforeHeap = hook;
+}
+
+/** Called by the engine (heap.ts) before it creates a heap. */
+export function runBeforeHeap(): void {
+  state.beforeHeap?.();
+}
 
 /** Called once by the engine as it loads. */
 export function provideEngine(e: Engine): void {
-  engine ??= e;
+  state.engine ??= e;
 }
 
 /** Called by the register entry: how to load the engine synchronously when it is first needed. */
 export function setEngineLoader(load: () => void): void {
-  loader = load;
+  state.loader = load;
 }
 
 /** The engine if it is loaded; undefined means no shared value exists in this agent yet. */
 export function loadedEngine(): Engine | undefined {
-  return engine;
+  return state.engine;
 }
 
 /** The engine, loading it now if needed. */
 export function requireEngine(): Engine {
-  if (engine === undefined && loader !== undefined) loader();
-  if (engine === undefined) throw codes.ERR_MODMAP_NOT_INSTALLED('Receiving or sharing a shared struct');
-  return engine;
+  if (state.engine === undefined && state.loader !== undefined) state.loader();
+  if (state.engine === undefined) throw codes.ERR_MODMAP_NOT_INSTALLED('Receiving or sharing a shared struct');
+  return state.engine;
 }

@@ -18,6 +18,7 @@
 // boxes: [kind, three data words], whose size (4) the kind implies.
 
 import { codes } from '../errors.js';
+import { runBeforeHeap } from './bridge.js';
 
 export const MAGIC = 0x6d6f646d; // 'modm'
 export const VERSION = 1;
@@ -269,7 +270,10 @@ function createHeap(): void {
 
 /** The heap, created on first use. */
 export function ensureHeap(): void {
-  if (heap.sab === null) createHeap();
+  if (heap.sab === null) {
+    runBeforeHeap(); // a worker may attach its parent's heap now (transport/node.ts, lazy worker_threads)
+    if (heap.sab === null) createHeap();
+  }
 }
 
 export function heapId(): number {

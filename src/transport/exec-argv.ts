@@ -2,8 +2,7 @@
 // `file:///app.mjs?modmap-block=0` silently loads the whole enclosing file again (platform-facts.md).
 // These helpers find our `--import` in an execArgv list and add it when it is missing.
 
-import { resolve as resolvePath } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import * as builtins from './builtins.js';
 
 /**
  * The absolute URL of the register entry of this copy of modmap: the single-file bundle that the package's
@@ -26,7 +25,7 @@ export function isRegisterSpecifier(value: string): boolean {
   }
   if (value.startsWith('/') || value.startsWith('.')) {
     // Node resolves a relative --import against the working directory, which workers share with the process.
-    return isOurs(pathToFileURL(resolvePath(value)).href);
+    return isOurs(builtins.url().pathToFileURL(builtins.path().resolve(value)).href);
   }
   return false;
 }

@@ -19,20 +19,31 @@
 // - `setEnvironmentData`/`getEnvironmentData` encode and decode their values (Node clones them into new workers
 //   with its internal start message).
 // Replaced exports are published to ESM importers with `module.syncBuiltinESMExports()`.
+//
+// Start-up cost: loading `node:worker_threads` costs the main thread several million instructions (callgrind, Node
+// 24), so with the synchronous hooks the register entry asks for `{ lazyWorkerThreads: true }`: the port and
+// structuredClone patches (on the global MessagePort, no module load) happen at once, and the worker_threads
+// patches (Worker, receiveMessageOnPort, environment data) and a worker's bootstrap happen when the module is first
+// loaded: the load hook sees `node:worker_threads` for every `import` and `require` of it, `process.getBuiltinModule`
+// is wrapped, and the struct engine asks before it would create a heap of its own (bridge.ts). All three come
+// before user code can touch a Worker, `workerData` or a shared value.
 
 import * as nodeModule from 'node:module';
-import { fileURLToPath } from 'node:url';
-import * as vm from 'node:vm';
-import wt from 'node:worker_threads';
 import type { WorkerOptions } from 'node:worker_threads';
+import * as builtins from './builtins.js';
 import { decodeEnvelope, decodeMessage, encodeMessage, isEnvelope, registerCodec } from './codec.js';
 import type { Envelope } from './codec.js';
-import { moduleCodec, sharedCodec } from './codecs.js';
+import { createModuleCodec, sharedCodec } from './codecs.js';
 import { installStructuredClone } from './structured-clone.js';
 import { REGISTER_URL, workerExecArgv } from './exec-argv.js';
-import { isModule, moduleIdentity, moduleUrl } from '../module-expression.js';
-import { requireEngine } from '../structs/bridge.js';
+import { loadedRuntime, runtimeApi } from '../node/lazy-runtime.js';
+import { requireEngine, setBeforeHeap } from '../structs/bridge.js';
 import { codes } from '../errors.js';
+
+type WorkerThreads = typeof import('node:worker_threads');
+/** node:worker_threads, once patchWorkerThreads() has run. */
+let wt: WorkerThreads;
+const isModule = (value: unknown): boolean => loadedRuntime()?.isModule(value) === true;
 
 /** Node's hybrid dispatch entry point, shared with its per-context messaging code through the global registry. */
 const kHybridDispatch = Symbol.for('nodejs.internal.kHybridDispatch');
@@ -52,27 +63,80 @@ type HybridDispatch = (this: unknown, nodeValue: unknown, type: string, event: u
 type PostMessage = (this: unknown, value?: unknown, transfer?: unknown) => unknown;
 
 let installed = false;
+let threadsPatched = false;
 
 /** The host's own structuredClone, taken before modmap wraps the global. */
 const hostStructuredClone = globalThis.structuredClone;
 
+const WORKER_THREADS_IDS = new Set(['worker_threads', 'node:worker_threads']);
+
 /**
  * Install the transport in this agent: modmap values pass through every postMessage and workerData, and workers
- * started here run modmap too. Idempotent. In a worker, also attaches the shared heap and decodes workerData.
+ * started here run modmap too. Idempotent. In a worker, also attaches the shared heap and decodes workerData, at
+ * once or (lazyWorkerThreads) when worker_threads is first loaded; then the caller's load hook must call
+ * patchWorkerThreads() when it sees `node:worker_threads`.
  */
-export function installNodeTransport(): void {
+export function installNodeTransport(options: { lazyWorkerThreads?: boolean } = {}): void {
   if (installed) return;
   installed = true;
-  registerCodec(moduleCodec);
+  registerCodec(createModuleCodec(loadedRuntime, runtimeApi));
   registerCodec(sharedCodec);
-  if (!wt.isMainThread) bootstrapWorker();
+  installStructuredClone();
+  // Lazy only where nothing has loaded worker_threads yet: in a worker thread Node has (so a worker's bootstrap
+  // always runs here, before user code), and so has an app that imports modmap/register from code after importing
+  // it. Without Node's list of loaded builtins (undocumented), patch at once.
+  const loadedBuiltins = (process as unknown as { moduleLoadList?: unknown }).moduleLoadList;
+  if (options.lazyWorkerThreads !== true || !Array.isArray(loadedBuiltins) || loadedBuiltins.includes('NativeModule worker_threads')) {
+    patchWorkerThreads();
+    return;
+  }
+  // The global port classes: reading one, or redefining it, makes Node load its messaging internals (~8 M
+  // instructions), so they are deleted unread (which does not) and replaced by accessors that patch worker_threads
+  // first and then become the same plain values (worker_threads exports the very same classes).
+  for (const name of ['MessagePort', 'MessageChannel', 'BroadcastChannel'] as const) {
+    if (!delete (globalThis as Record<string, unknown>)[name]) continue;
+    const settle = (value: unknown) =>
+      Object.defineProperty(globalThis, name, { value, writable: true, enumerable: false, configurable: true });
+    Object.defineProperty(globalThis, name, {
+      get() {
+        patchWorkerThreads();
+        const value = wt[name];
+        settle(value);
+        return value;
+      },
+      set: settle,
+      enumerable: false,
+      configurable: true,
+    });
+  }
+  setBeforeHeap(patchWorkerThreads);
+  const host = process as unknown as { getBuiltinModule?: (id: string) => unknown };
+  const getBuiltin = host.getBuiltinModule;
+  if (typeof getBuiltin === 'function') {
+    Object.defineProperty(process, 'getBuiltinModule', {
+      value: function getBuiltinModule(this: unknown, id: string) {
+        if (WORKER_THREADS_IDS.has(id)) patchWorkerThreads();
+        return Reflect.apply(getBuiltin, this, arguments);
+      },
+      writable: true, enumerable: true, configurable: true,
+    });
+  }
+}
+
+/** The worker_threads half of the transport (Worker, receiveMessageOnPort, environment data; a worker's bootstrap). */
+export function patchWorkerThreads(): void {
+  if (threadsPatched) return;
+  threadsPatched = true;
+  const host = process as unknown as { getBuiltinModule?: (id: string) => unknown };
+  wt = (host.getBuiltinModule?.('node:worker_threads') ??
+    nodeModule.createRequire(import.meta.url)('node:worker_threads')) as WorkerThreads;
   const proto = wt.MessagePort.prototype as unknown as Record<PropertyKey, unknown>;
   if ((proto.postMessage as Record<symbol, unknown>)[kInstalled] !== true) {
     patchPostMessage(proto);
     patchDispatch(proto);
-    patchExports();
-    installStructuredClone();
   }
+  if ((wt.Worker as unknown as Record<symbol, unknown>)[kInstalled] !== true) patchExports();
+  if (!wt.isMainThread) bootstrapWorker();
 }
 
 function mark<F extends object>(fn: F): F {
@@ -168,14 +232,15 @@ function createWorkerClass(NativeWorker: WorkerCtor): WorkerCtor {
       const opts: WorkerOptions = { ...options };
       let entry = filename;
       if (isModule(filename)) {
+        const { moduleIdentity, moduleUrl } = runtimeApi();
         // The block URL carries a query (`?modmap-block=…`) that a file path cannot hold, so the entry is a tiny
         // data: module that imports the block by its absolute URL (data: modules may import absolute file: URLs).
-        entry = new URL(`data:text/javascript,${encodeURIComponent(`import ${JSON.stringify(moduleUrl(filename))};`)}`);
+        entry = new URL(`data:text/javascript,${encodeURIComponent(`import ${JSON.stringify(moduleUrl(filename as never))};`)}`);
         delete opts.eval;
         // A data: entry leaves process.argv[1] out (as an eval'd worker does); a file worker has its entry path there.
         // Put the enclosing file there, so that `process.argv.slice(2)` is `options.argv` as with any file worker.
-        const { base } = moduleIdentity(filename)!;
-        opts.argv = [base.startsWith('file:') ? fileURLToPath(base) : base, ...(options?.argv ?? [])];
+        const { base } = moduleIdentity(filename as never)!;
+        opts.argv = [base.startsWith('file:') ? builtins.url().fileURLToPath(base) : base, ...(options?.argv ?? [])];
       }
       opts.execArgv = workerExecArgv(options?.execArgv, process.execArgv, process.env.NODE_OPTIONS);
       if (opts.execArgv === undefined) delete opts.execArgv;
@@ -224,7 +289,7 @@ function runsAsClassicScript(code: string, execArgv: readonly string[]): boolean
     }
   }
   try {
-    new vm.Script(code); // compiles only; nothing runs
+    new (builtins.vm().Script)(code); // compiles only; nothing runs
     return true;
   } catch {
     return false; // module syntax (Node runs it as a module, after --import) or a real error Node will report

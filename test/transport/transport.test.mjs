@@ -98,6 +98,17 @@ describe(`transport on Node ${process.version}`, { concurrency: true }, () => {
     assert.deepEqual(await run('exec-argv.mjs'), { empty: ok, other: ok, equalsForm: ok, spaceForm: ok, inherited: ok });
   });
 
+  test('ports made from the global classes carry modmap values; start-up loads no worker_threads (sync hooks)', async () => {
+    const result = await run('lazy-globals.mjs');
+    const syncHooks = typeof (await import('node:module')).registerHooks === 'function';
+    assert.deepEqual(result, {
+      // Node 20's hooks run in another thread and cannot see the app load worker_threads, so it is patched at once.
+      atStart: { workerThreads: !syncHooks, io: !syncHooks },
+      sameModule: true, imported: 'from a block', broadcastSame: true, sameClasses: true,
+      attributes: ['true/true/false/true', 'true/true/false/true', 'true/true/false/true'],
+    });
+  });
+
   test('modmap imported from code (no --import): workers still get it', async () => {
     assert.deepEqual(await run('programmatic.mjs', { register: false }), { runtime: true, result: 8, sentBack: true });
   });

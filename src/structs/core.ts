@@ -18,6 +18,7 @@ import {
   K_BIGINT,
   K_CONDITION,
   K_F64,
+  K_FILLER,
   K_MUTEX,
   K_STRING,
   K_STRUCT,
@@ -51,6 +52,9 @@ export class SharedHandle {
   constructor(a: number) {
     this.#a = a;
     Object.preventExtensions(this);
+    // Every handle is one of this agent's roots until the engine has collected it (collect.ts "Roots").
+    finalizer.register(this, a);
+    rootAdd(a);
   }
 
   /** The block address of a handle, or -1 for anything else. */
@@ -278,9 +282,105 @@ let hotReady = false;
 let hotTimer: unknown = null;
 const weak = new Map<number, WeakRef<SharedHandle>>();
 const finalizer = new FinalizationRegistry<number>((a) => {
+  rootRemove(a);
   const ref = weak.get(a);
   if (ref !== undefined && ref.deref() === undefined) weak.delete(a);
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// Roots: the addresses of this agent's live handles, with a count (an agent may briefly have two handles for one
+// address: one the engine has collected but whose finalizer has not run yet, and a fresh canonical one). An
+// open-addressing table in typed arrays: adding costs a few ns (a Map measured ~200 ns per new handle), and the
+// collector's safepoint walks it to mark this agent's roots in the shared heap. A dead handle stays a root until
+// its finalizer runs (after the engine collected it and the agent's event loop turned): conservative, never unsafe.
+
+let rootBits = 10;
+let rootKeys = new Int32Array(1 << rootBits);
+let rootCounts = new Int32Array(1 << rootBits);
+let rootSize = 0;
+
+function rootHome(a: number): number {
+  return Math.imul(a, 0x9e3779b1) >>> (32 - rootBits);
+}
+
+function rootAdd(a: number): void {
+  const mask = (1 << rootBits) - 1;
+  let i = rootHome(a);
+  for (;;) {
+    const k = rootKeys[i]!;
+    if (k === a) {
+      rootCounts[i]!++;
+      return;
+    }
+    if (k === 0) {
+      rootKeys[i] = a;
+      rootCounts[i] = 1;
+      if (++rootSize * 2 > mask) rootGrow();
+      return;
+    }
+    i = (i + 1) & mask;
+  }
+}
+
+function rootGrow(): void {
+  const keys = rootKeys;
+  const counts = rootCounts;
+  rootBits++;
+  rootKeys = new Int32Array(1 << rootBits);
+  rootCounts = new Int32Array(1 << rootBits);
+  const mask = (1 << rootBits) - 1;
+  for (let j = 0; j < keys.length; j++) {
+    const k = keys[j]!;
+    if (k === 0) continue;
+    let i = rootHome(k);
+    while (rootKeys[i] !== 0) i = (i + 1) & mask;
+    rootKeys[i] = k;
+    rootCounts[i] = counts[j]!;
+  }
+}
+
+function rootRemove(a: number): void {
+  const mask = (1 << rootBits) - 1;
+  let i = rootHome(a);
+  for (;;) {
+    const k = rootKeys[i]!;
+    if (k === 0) return; // not a root (cannot happen: every handle added itself)
+    if (k === a) break;
+    i = (i + 1) & mask;
+  }
+  if (--rootCounts[i]! > 0) return;
+  rootSize--;
+  // Backward-shift deletion: no tombstones, so lookups stay short however long the agent runs.
+  let j = i;
+  for (;;) {
+    j = (j + 1) & mask;
+    const k = rootKeys[j]!;
+    if (k === 0) break;
+    const h = rootHome(k);
+    // Move k into the hole at i unless its home lies cyclically in (i, j].
+    if (i <= j ? h <= i || h > j : h <= i && h > j) {
+      rootKeys[i] = k;
+      rootCounts[i] = rootCounts[j]!;
+      i = j;
+    }
+  }
+  rootKeys[i] = 0;
+  rootCounts[i] = 0;
+}
+
+/** Call `f(address)` for each of this agent's roots (addresses of handles not yet finalized). */
+export function forEachRoot(f: (a: number) => void): void {
+  const keys = rootKeys;
+  for (let j = 0; j < keys.length; j++) {
+    const k = keys[j]!;
+    if (k !== 0) f(k);
+  }
+}
+
+/** Number of distinct root addresses in this agent. */
+export function rootCount(): number {
+  return rootSize;
+}
 
 function scheduleHotAging(): void {
   if (hotTimer !== null || typeof setTimeout !== 'function') return;
@@ -294,10 +394,7 @@ function scheduleHotAging(): void {
 
 /** Note that a handle's address escaped (stored in shared memory or encoded for a message). */
 function escape(h: SharedHandle, a: number): void {
-  if (SharedHandle.claimRegistration(h)) {
-    weak.set(a, new WeakRef(h));
-    finalizer.register(h, a);
-  }
+  if (SharedHandle.claimRegistration(h)) weak.set(a, new WeakRef(h)); // the finalizer is registered at construction
 }
 
 /** The canonical handle for the block at `p` of kind `kind`. */
@@ -328,9 +425,16 @@ function canonicalSlow(p: number, idx: number): SharedHandle {
   return h;
 }
 
+/** This agent's live handle for the block at `p`, if it has one (no block is read). */
+export function heldHandle(p: number): SharedHandle | undefined {
+  const o = hot[(p >>> 2) & HOT_MASK];
+  if (o !== undefined && SharedHandle.addr(o) === p) return o;
+  return weak.get(p)?.deref();
+}
+
 /** Internal, for tests: number of live identity entries and a way to drop the strong cache. */
-export function identityStats(): { weakEntries: number } {
-  return { weakEntries: weak.size };
+export function identityStats(): { weakEntries: number; roots: number } {
+  return { weakEntries: weak.size, roots: rootSize };
 }
 export function clearHotCache(): void {
   hot.fill(undefined);
@@ -402,19 +506,24 @@ function createType(ctor: NewTarget): TypeInfo {
   if (names === undefined) throw codes.ERR_MODMAP_INVALID_SHARED(String(ctor.name), 'a shared struct class');
   ensureHeap();
   const className = typeof ctor.name === 'string' && ctor.name ? ctor.name : 'SharedStruct';
-  // Allocate every piece first: if the heap is exhausted half-way, the type is simply not published.
-  const nameWords = names.map((n) => boxString(n));
-  const classWord = boxString(className);
+  // The descriptor block first, then each string stored into it as soon as it exists: every K_TYPE block is a
+  // root of the collector, so no string is ever unreachable while a later allocation may collect. If the heap is
+  // exhausted half-way, the block becomes a filler (its strings are garbage) and the type is not published.
   const key = keyOfClass(ctor);
-  const keyWord = key === undefined ? 0 : boxString(keyString(key));
   const size = TYPE_HEADER + names.length;
   const t = alloc(size);
   // Header first, so the heap stays walkable (collect.ts) whatever point this agent is killed at.
   i32[t + 1] = (size + 1) & ~1;
   i32[t] = K_TYPE;
-  for (let i = 0; i < names.length; i++) i32[t + TYPE_HEADER + i] = nameWords[i]!;
-  i32[t + 5] = classWord;
-  i32[t + 3] = keyWord;
+  try {
+    for (let i = 0; i < names.length; i++) i32[t + TYPE_HEADER + i] = boxString(names[i]!);
+    i32[t + 5] = boxString(className);
+    if (key !== undefined) i32[t + 3] = boxString(keyString(key));
+  } catch (error) {
+    i32.fill(0, t + 2, t + ((size + 1) & ~1));
+    i32[t] = K_FILLER;
+    throw error;
+  }
   i32[t + 2] = names.length;
   // Publish on the global list (a release: the whole descriptor is visible to whoever walks the list).
   for (;;) {

@@ -203,6 +203,24 @@ async function measurePostGraph(S, Point, quick) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// allocChurn: steady-state allocation and release. Each round allocates `perRound` objects into a 1024-slot ring
+// (so each one is dropped 1024 allocations later), then yields to the event loop (where finalizers run: a dropped
+// handle stops being a root of the shared collector). The time includes everything the steady state costs: the
+// allocation, the engine's GC, finalization, and the shared collector's pauses. Measured as the total over all
+// timed rounds (not the best round), after warm-up rounds; the plain side runs the same loop with plain objects.
+
+async function measureChurn(alloc, ring, perRound, rounds, warm) {
+  const tick = () => new Promise((r) => setImmediate(r));
+  for (let r = 0; r < warm; r++) { alloc(ring, perRound); await tick(); }
+  const t0 = now();
+  for (let r = 0; r < rounds; r++) { alloc(ring, perRound); await tick(); }
+  return (now() - t0) / (perRound * rounds);
+}
+function plainChurn(ring, n) {
+  for (let i = 0; i < n; i++) ring[i & 1023] = new PlainPoint(i, i);
+}
+
+// ---------------------------------------------------------------------------------------------------------
 
 export async function run({ quick = false } = {}) {
   const S = await import('../dist/src/structs/index.js');
@@ -217,6 +235,27 @@ export async function run({ quick = false } = {}) {
   const plain = makeCases('plain', (x, y) => new PlainPoint(x, y), plainList);
   const shared = makeCases('modmap', (x, y) => new Point(x, y), list);
   const mine = runCases(plain, shared, modmapAlloc, { quick });
+  // allocChurn (see measureChurn).
+  function modmapChurn(ring, n) {
+    for (let i = 0; i < n; i++) ring[i & 1023] = new Point(i, i);
+  }
+  const churnRounds = quick ? 10 : 40;
+  const logBefore = S.__internals.collectLog();
+  const usedBefore = S.__internals.heapStats().usedBytes;
+  const plainChurnNs = await measureChurn(plainChurn, new Array(1024).fill(null), 100_000, churnRounds, 5);
+  const sharedChurnNs = await measureChurn(modmapChurn, new Array(1024).fill(null), 100_000, churnRounds, 5);
+  const logAfter = S.__internals.collectLog();
+  const churn = {
+    plainNs: plainChurnNs,
+    sharedNs: sharedChurnNs,
+    ratio: sharedChurnNs / plainChurnNs,
+    allocations: 100_000 * (churnRounds + 5),
+    collections: logAfter.count - logBefore.count,
+    pauseMsTotal: logAfter.pauseMs - logBefore.pauseMs,
+    maxPauseMs: logAfter.maxPauseMs,
+    heapUsedBefore: usedBefore,
+    heapUsedAfter: S.__internals.heapStats().usedBytes,
+  };
   const post = await measurePostGraph(S, Point, quick);
   const native = measureNative(quick);
   const ratios = (r) => r && {
@@ -234,6 +273,7 @@ export async function run({ quick = false } = {}) {
     alloc: m.alloc,
     chase: m.chase,
     postGraph: post.ratio,
+    allocChurn: churn.ratio,
     native: ratios(native.result),
     details: {
       node: process.version,
@@ -243,6 +283,7 @@ export async function run({ quick = false } = {}) {
       fieldWriteDouble: m.fieldWriteDouble,
       modmap: mine,
       postGraph: post,
+      allocChurn: churn,
       native: native.result,
       nativeSkipped: native.reason,
       heap: S.__internals.heapStats(),

@@ -562,12 +562,12 @@ const EXHAUSTED_BACKOFF_MS = 20;
 // scavenges keep objects registered with a FinalizationRegistry alive (measured on Node 20 and 24: 2 million
 // dropped handles, no full GC, 0 finalized on Node 24). A program that makes many short-lived structs but little
 // other JS garbage would then keep its dead structs' memory for a long time. So each agent tells the engine about
-// the shared memory it takes, the only way JS can: for every MiB it takes, it keeps an ArrayBuffer of BALLAST_RATIO
-// MiB alive until the engine's next full collection (noticed through a finalizer on a sentinel object). The engine
+// the shared memory it takes, the only way JS can: for every 256 KiB it takes, it keeps an ArrayBuffer BALLAST_RATIO times as
+// large alive until the engine's next full collection (noticed through a finalizer on a sentinel object). The engine
 // counts ArrayBuffer memory as external memory and runs a full collection when it grows by ~64 MiB, i.e. about every
-// 64 / BALLAST_RATIO MiB of shared allocation. The buffers are never touched, so they cost address space, not RSS.
-const BALLAST_RATIO = 8;
-const BALLAST_MAX = 64;
+// 64 / BALLAST_RATIO MiB of shared allocation per agent. The buffers are never touched (address space, not RSS).
+const BALLAST_RATIO = 32;
+const BALLAST_MAX = 16;
 let ballast: ArrayBuffer[] = [];
 let tookWords = 0;
 const sentinels = new FinalizationRegistry<number>(() => {
@@ -582,9 +582,9 @@ armSentinel();
 setGcHooks({
   took(words) {
     tookWords += words;
-    if (tookWords >= 1 << 18) {
+    if (tookWords >= 1 << 16) {
       tookWords = 0;
-      if (ballast.length < BALLAST_MAX) ballast.push(new ArrayBuffer(BALLAST_RATIO << 20));
+      if (ballast.length < BALLAST_MAX) ballast.push(new ArrayBuffer(BALLAST_RATIO << 18));
     }
   },
   safepoint,

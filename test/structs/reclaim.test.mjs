@@ -147,3 +147,15 @@ test('the heap plateaus under churn, with live agents answering from their event
     for (const w of ws) assert.equal((await w.run('check', { tag: 'k' })).n, 1);
   } finally { await Promise.all(ws.map((w) => w.terminate())); }
 });
+
+test("handles that were read and then dropped stop being roots after the engine's full collections (the identity cache lets go)", async () => {
+  await settle();
+  const base = live();
+  let head = makeList('read', 2000);
+  assert.equal(checkList(head, 'read', 2000), 0); // every record and array is read back: the identity cache holds them
+  head = null;
+  // No clearHotCache() here: the engine's full collections alone must release what the identity cache held.
+  for (let i = 0; i < 4; i++) { gc(); await tick(); }
+  const after = live();
+  assert.ok(after - base < 64 * 1024, `read, then dropped: freed (live ${after - base} bytes above the start)`);
+});

@@ -8,6 +8,8 @@ import { codes } from '../errors.js';
 import { classForKey, keyOfClass, onModuleJoined, setStructClassPredicate, type StructKey } from '../registry.js';
 import {
   alloc,
+  keepReleased,
+  takeReleased,
   ensureHeap,
   ensureMapped,
   heap,
@@ -44,6 +46,12 @@ const IMMEDIATES = [undefined, null, false, true] as const;
 /** Words before the first field of a struct: [kind, size, type descriptor, gc word]. */
 export const STRUCT_HEADER = 4;
 
+/**
+ * The address of a released handle (see "Explicit release"): above every block address (the heap has at most
+ * 2^30 words), so field accessors fall through to readSlot/writeSlot, which throw ERR_MODMAP_RELEASED.
+ */
+export const RELEASED = 0x7fff0000;
+
 export class SharedHandle {
   #a: number;
   /** True once the handle is in the identity cache (its address escaped to shared memory or a message). */
@@ -59,7 +67,21 @@ export class SharedHandle {
 
   /** The block address of a handle, or -1 for anything else. */
   static addrOf(v: unknown): number {
-    return typeof v === 'object' && v !== null && #a in v ? (v as SharedHandle).#a : -1;
+    if (typeof v === 'object' && v !== null && #a in v) {
+      const a = (v as SharedHandle).#a;
+      if (a >= RELEASED) throw codes.ERR_MODMAP_RELEASED('This shared struct');
+      return a;
+    }
+    return -1;
+  }
+
+  /**
+   * Make the handle unusable (its address becomes RELEASED, so every access throws ERR_MODMAP_RELEASED) and
+   * return whether its address had escaped (stored in shared memory or encoded for a message).
+   */
+  static poison(h: SharedHandle): boolean {
+    h.#a = RELEASED;
+    return h.#r;
   }
 
   /** The block address; throws a TypeError (from the engine's brand check) for a non-handle. */
@@ -151,6 +173,7 @@ export function readSlot(slot: number, w: number): unknown {
     const n = tryReadNumberBox(w);
     if (n !== undefined) return n;
   }
+  if (slot >= RELEASED) throw codes.ERR_MODMAP_RELEASED('This shared struct');
   // Otherwise re-read the word with an atomic load, so that the block it names is visible (this
   // synchronizes-with the Atomics.store that published it). The atomic read may see a newer word; that is the
   // value we return.
@@ -241,6 +264,7 @@ export function canBeShared(v: unknown): boolean {
 }
 
 export function writeSlot(slot: number, v: unknown, owner: SharedHandle): void {
+  if (slot >= RELEASED) throw codes.ERR_MODMAP_RELEASED('This shared struct');
   const w = encode(v);
   if (w === NOT_SHAREABLE) throw codes.ERR_MODMAP_NOT_SHAREABLE(slotName(SharedHandle.addr(owner), slot), describe(v));
   // Numbers (inline or self-validating boxes) need no release; everything else is published with Atomics.store.
@@ -282,7 +306,7 @@ let hotReady = false;
 let hotTimer: unknown = null;
 const weak = new Map<number, WeakRef<SharedHandle>>();
 const finalizer = new FinalizationRegistry<number>((a) => {
-  rootRemove(a);
+  if (releasedPending.size === 0 || !consumeReleased(a)) rootRemove(a);
   const ref = weak.get(a);
   if (ref !== undefined && ref.deref() === undefined) weak.delete(a);
 });
@@ -708,9 +732,10 @@ export function allocStruct(ctor: NewTarget): number {
   const info = typeForClass(ctor);
   const n = info.names.length;
   const size = STRUCT_HEADER + n;
-  const a = alloc(size);
-  // Fresh heap memory is zero, so every field already reads as undefined (word 0). The free-list allocator of
-  // issue 7 must hand out zeroed blocks to keep this true.
+  // A block this agent released (zeroed at release, see "Explicit release"), else fresh heap memory, which is zero
+  // too: every field already reads as undefined (word 0).
+  let a = takeReleased((size + 1) & ~1);
+  if (a === 0) a = alloc(size);
   i32[a + 1] = (size + 1) & ~1; // size and kind first: the heap stays walkable (collect.ts)
   i32[a] = K_STRUCT;
   i32[a + 2] = info.addr;
@@ -775,3 +800,51 @@ if (g[kPatched] !== true) {
 }
 
 export { heap };
+
+// ---------------------------------------------------------------------------------------------------------
+// Explicit release (SharedStruct.release). The handle is poisoned at once (every later use throws
+// ERR_MODMAP_RELEASED) and stops being one of this agent's roots. Its block is freed at once only when its
+// address never escaped: never stored in shared memory, never encoded for a message (so no other agent can have
+// it, no shared word names it, and this handle is the only one in this agent). Otherwise other handles may exist
+// and shared words may name it, so the block is left to the collector (freed once nothing else reaches it).
+//
+// Roots: the poisoned handle's finalizer still runs later with its old address, which by then may belong to a new
+// block with its own handles. `releasedPending` counts, per address, released handles whose finalizer has not run
+// yet; a finalizer that finds a count consumes it instead of removing a root. Each released handle thus removes
+// its root exactly once (at release), and at any time the root count of an address is at least the number of its
+// live unreleased handles (a finalizer of such a handle may consume a pending count first: that only keeps a root
+// longer, never shorter).
+
+const releasedPending = new Map<number, number>();
+
+function consumeReleased(a: number): boolean {
+  const c = releasedPending.get(a);
+  if (c === undefined) return false;
+  if (c === 1) releasedPending.delete(a);
+  else releasedPending.set(a, c - 1);
+  return true;
+}
+
+/** SharedStruct.release(s): true when the block was freed at once, false when it is left to the collector. */
+export function releaseStruct(s: unknown): boolean {
+  const a = SharedHandle.addrOf(s); // throws ERR_MODMAP_RELEASED for a released handle
+  if (a < 0 || (i32[a]! & 0xff) !== K_STRUCT) throw codes.ERR_MODMAP_INVALID_SHARED(describe(s), 'a shared struct');
+  const h = s as SharedHandle;
+  const escaped = SharedHandle.poison(h);
+  rootRemove(a);
+  releasedPending.set(a, (releasedPending.get(a) ?? 0) + 1);
+  if (escaped) {
+    // Other code in this agent reaches the block through the identity cache: it must get a fresh, usable handle.
+    const idx = (a >>> 2) & HOT_MASK;
+    if (hot[idx] === h) hot[idx] = undefined;
+    if (weak.get(a)?.deref() === h) weak.delete(a);
+    return false;
+  }
+  // Never escaped: nothing but this handle knows the address. Zero the body, then make it a filler (the heap stays
+  // walkable), and keep it for this agent's next struct of the same size.
+  const size = i32[a + 1]!;
+  i32.fill(0, a + 2, a + size);
+  i32[a] = K_FILLER;
+  keepReleased(a, size);
+  return true;
+}

@@ -623,9 +623,42 @@ function takeFreeRun(): number {
 }
 
 
+// Blocks released with SharedStruct.release (core.ts "Explicit release"), kept by this agent for its next struct of
+// the same size: index = size in words (even, < RELEASED_LISTS), value = block addresses. Each block is a zeroed
+// filler ([K_FILLER, size, 0...]) until it is handed out again, so the heap stays walkable. Only this agent knows
+// these addresses (a released block never escaped), so no other agent can read or hand them out. At every
+// safepoint and collection the lists are dropped (closeAllocationBuffer): the sweep then reclaims the fillers like
+// any other free memory, so the lists never point into memory the collector gave to someone else.
+const RELEASED_LISTS = 64;
+let releasedBlocks: number[][] = [];
+
+/** Internal (core.ts): keep the released block at `a` (`words` words, even) for reuse by this agent. */
+export function keepReleased(a: number, words: number): boolean {
+  if (words >= RELEASED_LISTS) return false;
+  let l = releasedBlocks[words];
+  if (l === undefined) {
+    if (releasedBlocks.length === 0) releasedBlocks = Array.from({ length: RELEASED_LISTS }, () => []);
+    l = releasedBlocks[words]!;
+  }
+  if (l.length >= 1 << 16) return false; // bounded; the collector reclaims the rest
+  l.push(a);
+  return true;
+}
+
+/** Internal (core.ts): a zeroed block of exactly `words` words (even) that this agent released, or 0. */
+export function takeReleased(words: number): number {
+  const l = releasedBlocks[words];
+  if (l === undefined || l.length === 0) return 0;
+  const a = l.pop()!;
+  i32[a] = 0; // [0, 0] walks as unwritten memory until the caller writes [size, kind]
+  i32[a + 1] = 0;
+  return a;
+}
+
 /** Internal (collect.ts): close this agent's allocation buffer so the heap is walkable up to TOP. */
 export function closeAllocationBuffer(): void {
   closeLab();
+  if (releasedBlocks.length !== 0) releasedBlocks = [];
 }
 
 /** Internal: cap the heap at `bytes` (0 restores the reservation). Used by tests to provoke exhaustion. */

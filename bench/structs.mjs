@@ -203,6 +203,28 @@ async function measurePostGraph(S, Point, quick) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// allocChurn: steady-state allocation and release. Each round allocates `perRound` objects into a 1024-slot ring
+// (so each one is released 1024 allocations later), then yields to the event loop. Two ways to release:
+// - explicit (the `allocChurn` key): SharedStruct.release(old) before its slot is reused; the block never escaped,
+//   so it is zeroed and reused by the next new Point at once. This is the "allocation and release cycle".
+// - dropped (details.allocChurn.gc): the handle is just dropped; it stops being a root once the engine collected it
+//   and its finalizer ran, and the shared collector frees it. The time includes the engine's GC, finalization and
+//   the shared collector's pauses.
+// Measured as the total over all timed rounds (not the best round), after warm-up rounds; the plain side runs the
+// same loop with plain objects left to V8's GC.
+
+async function measureChurn(alloc, ring, perRound, rounds, warm) {
+  const tick = () => new Promise((r) => setImmediate(r));
+  for (let r = 0; r < warm; r++) { alloc(ring, perRound); await tick(); }
+  const t0 = now();
+  for (let r = 0; r < rounds; r++) { alloc(ring, perRound); await tick(); }
+  return (now() - t0) / (perRound * rounds);
+}
+function plainChurn(ring, n) {
+  for (let i = 0; i < n; i++) ring[i & 1023] = new PlainPoint(i, i);
+}
+
+// ---------------------------------------------------------------------------------------------------------
 
 export async function run({ quick = false } = {}) {
   const S = await import('../dist/src/structs/index.js');
@@ -217,6 +239,46 @@ export async function run({ quick = false } = {}) {
   const plain = makeCases('plain', (x, y) => new PlainPoint(x, y), plainList);
   const shared = makeCases('modmap', (x, y) => new Point(x, y), list);
   const mine = runCases(plain, shared, modmapAlloc, { quick });
+  // allocChurn (see measureChurn).
+  function modmapChurn(ring, n) {
+    for (let i = 0; i < n; i++) ring[i & 1023] = new Point(i, i);
+  }
+  const release = S.SharedStruct.release;
+  function modmapReleaseChurn(ring, n) {
+    for (let i = 0; i < n; i++) {
+      const k = i & 1023;
+      const old = ring[k];
+      if (old !== null) release(old);
+      ring[k] = new Point(i, i);
+    }
+  }
+  const churnRounds = quick ? 10 : 40;
+  const logBefore = S.__internals.collectLog();
+  const usedBefore = S.__internals.heapStats().usedBytes;
+  const plainChurnNs = await measureChurn(plainChurn, new Array(1024).fill(null), 100_000, churnRounds, 5);
+  const sharedChurnNs = await measureChurn(modmapChurn, new Array(1024).fill(null), 100_000, churnRounds, 5);
+  const logAfter = S.__internals.collectLog();
+  const usedAfterGc = S.__internals.heapStats().usedBytes;
+  const releaseChurnNs = await measureChurn(modmapReleaseChurn, new Array(1024).fill(null), 100_000, churnRounds, 5);
+  const logAfterRelease = S.__internals.collectLog();
+  const churn = {
+    plainNs: plainChurnNs,
+    sharedNs: releaseChurnNs,
+    ratio: releaseChurnNs / plainChurnNs,
+    allocations: 100_000 * (churnRounds + 5),
+    collections: logAfterRelease.count - logAfter.count,
+    heapUsedAfter: S.__internals.heapStats().usedBytes,
+    gc: {
+      note: 'handles dropped, not released: reclaimed by the engine GC, finalizers and the shared collector',
+      sharedNs: sharedChurnNs,
+      ratio: sharedChurnNs / plainChurnNs,
+      collections: logAfter.count - logBefore.count,
+      pauseMsTotal: logAfter.pauseMs - logBefore.pauseMs,
+      maxPauseMs: logAfter.maxPauseMs,
+      heapUsedBefore: usedBefore,
+      heapUsedAfter: usedAfterGc,
+    },
+  };
   const post = await measurePostGraph(S, Point, quick);
   const native = measureNative(quick);
   const ratios = (r) => r && {
@@ -234,6 +296,7 @@ export async function run({ quick = false } = {}) {
     alloc: m.alloc,
     chase: m.chase,
     postGraph: post.ratio,
+    allocChurn: churn.ratio,
     native: ratios(native.result),
     details: {
       node: process.version,
@@ -243,6 +306,7 @@ export async function run({ quick = false } = {}) {
       fieldWriteDouble: m.fieldWriteDouble,
       modmap: mine,
       postGraph: post,
+      allocChurn: churn,
       native: native.result,
       nativeSkipped: native.reason,
       heap: S.__internals.heapStats(),

@@ -157,6 +157,13 @@ export const codes = {
       'without being reported). Collect when every worker that shares the heap has exited.',
     Error,
   ),
+  ERR_MODMAP_RELEASED: createError(
+    'ERR_MODMAP_RELEASED',
+    (what: string) =>
+      `${what} was released with SharedStruct.release() and cannot be used any more. ` +
+      'Release a struct only when this agent is done with it, or drop it and let the collector reclaim it.',
+    TypeError,
+  ),
   ERR_MODMAP_FOREIGN_HEAP: createError(
     'ERR_MODMAP_FOREIGN_HEAP',
     (what: string) =>

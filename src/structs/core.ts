@@ -8,6 +8,8 @@ import { codes } from '../errors.js';
 import { classForKey, keyOfClass, onModuleJoined, setStructClassPredicate, type StructKey } from '../registry.js';
 import {
   alloc,
+  keepReleased,
+  takeReleased,
   ensureHeap,
   ensureMapped,
   heap,
@@ -18,6 +20,7 @@ import {
   K_BIGINT,
   K_CONDITION,
   K_F64,
+  K_FILLER,
   K_MUTEX,
   K_STRING,
   K_STRUCT,
@@ -43,6 +46,12 @@ const IMMEDIATES = [undefined, null, false, true] as const;
 /** Words before the first field of a struct: [kind, size, type descriptor, gc word]. */
 export const STRUCT_HEADER = 4;
 
+/**
+ * The address of a released handle (see "Explicit release"): above every block address (the heap has at most
+ * 2^30 words), so field accessors fall through to readSlot/writeSlot, which throw ERR_MODMAP_RELEASED.
+ */
+export const RELEASED = 0x7fff0000;
+
 export class SharedHandle {
   #a: number;
   /** True once the handle is in the identity cache (its address escaped to shared memory or a message). */
@@ -51,11 +60,28 @@ export class SharedHandle {
   constructor(a: number) {
     this.#a = a;
     Object.preventExtensions(this);
+    // Every handle is one of this agent's roots until the engine has collected it (collect.ts "Roots").
+    finalizer.register(this, a);
+    rootAdd(a);
   }
 
   /** The block address of a handle, or -1 for anything else. */
   static addrOf(v: unknown): number {
-    return typeof v === 'object' && v !== null && #a in v ? (v as SharedHandle).#a : -1;
+    if (typeof v === 'object' && v !== null && #a in v) {
+      const a = (v as SharedHandle).#a;
+      if (a >= RELEASED) throw codes.ERR_MODMAP_RELEASED('This shared struct');
+      return a;
+    }
+    return -1;
+  }
+
+  /**
+   * Make the handle unusable (its address becomes RELEASED, so every access throws ERR_MODMAP_RELEASED) and
+   * return whether its address had escaped (stored in shared memory or encoded for a message).
+   */
+  static poison(h: SharedHandle): boolean {
+    h.#a = RELEASED;
+    return h.#r;
   }
 
   /** The block address; throws a TypeError (from the engine's brand check) for a non-handle. */
@@ -147,6 +173,7 @@ export function readSlot(slot: number, w: number): unknown {
     const n = tryReadNumberBox(w);
     if (n !== undefined) return n;
   }
+  if (slot >= RELEASED) throw codes.ERR_MODMAP_RELEASED('This shared struct');
   // Otherwise re-read the word with an atomic load, so that the block it names is visible (this
   // synchronizes-with the Atomics.store that published it). The atomic read may see a newer word; that is the
   // value we return.
@@ -237,6 +264,7 @@ export function canBeShared(v: unknown): boolean {
 }
 
 export function writeSlot(slot: number, v: unknown, owner: SharedHandle): void {
+  if (slot >= RELEASED) throw codes.ERR_MODMAP_RELEASED('This shared struct');
   const w = encode(v);
   if (w === NOT_SHAREABLE) throw codes.ERR_MODMAP_NOT_SHAREABLE(slotName(SharedHandle.addr(owner), slot), describe(v));
   // Numbers (inline or self-validating boxes) need no release; everything else is published with Atomics.store.
@@ -278,9 +306,105 @@ let hotReady = false;
 let hotTimer: unknown = null;
 const weak = new Map<number, WeakRef<SharedHandle>>();
 const finalizer = new FinalizationRegistry<number>((a) => {
+  if (releasedPending.size === 0 || !consumeReleased(a)) rootRemove(a);
   const ref = weak.get(a);
   if (ref !== undefined && ref.deref() === undefined) weak.delete(a);
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// Roots: the addresses of this agent's live handles, with a count (an agent may briefly have two handles for one
+// address: one the engine has collected but whose finalizer has not run yet, and a fresh canonical one). An
+// open-addressing table in typed arrays: adding costs a few ns (a Map measured ~200 ns per new handle), and the
+// collector's safepoint walks it to mark this agent's roots in the shared heap. A dead handle stays a root until
+// its finalizer runs (after the engine collected it and the agent's event loop turned): conservative, never unsafe.
+
+let rootBits = 10;
+let rootKeys = new Int32Array(1 << rootBits);
+let rootCounts = new Int32Array(1 << rootBits);
+let rootSize = 0;
+
+function rootHome(a: number): number {
+  return Math.imul(a, 0x9e3779b1) >>> (32 - rootBits);
+}
+
+function rootAdd(a: number): void {
+  const mask = (1 << rootBits) - 1;
+  let i = rootHome(a);
+  for (;;) {
+    const k = rootKeys[i]!;
+    if (k === a) {
+      rootCounts[i]!++;
+      return;
+    }
+    if (k === 0) {
+      rootKeys[i] = a;
+      rootCounts[i] = 1;
+      if (++rootSize * 2 > mask) rootGrow();
+      return;
+    }
+    i = (i + 1) & mask;
+  }
+}
+
+function rootGrow(): void {
+  const keys = rootKeys;
+  const counts = rootCounts;
+  rootBits++;
+  rootKeys = new Int32Array(1 << rootBits);
+  rootCounts = new Int32Array(1 << rootBits);
+  const mask = (1 << rootBits) - 1;
+  for (let j = 0; j < keys.length; j++) {
+    const k = keys[j]!;
+    if (k === 0) continue;
+    let i = rootHome(k);
+    while (rootKeys[i] !== 0) i = (i + 1) & mask;
+    rootKeys[i] = k;
+    rootCounts[i] = counts[j]!;
+  }
+}
+
+function rootRemove(a: number): void {
+  const mask = (1 << rootBits) - 1;
+  let i = rootHome(a);
+  for (;;) {
+    const k = rootKeys[i]!;
+    if (k === 0) return; // not a root (cannot happen: every handle added itself)
+    if (k === a) break;
+    i = (i + 1) & mask;
+  }
+  if (--rootCounts[i]! > 0) return;
+  rootSize--;
+  // Backward-shift deletion: no tombstones, so lookups stay short however long the agent runs.
+  let j = i;
+  for (;;) {
+    j = (j + 1) & mask;
+    const k = rootKeys[j]!;
+    if (k === 0) break;
+    const h = rootHome(k);
+    // Move k into the hole at i unless its home lies cyclically in (i, j].
+    if (i <= j ? h <= i || h > j : h <= i && h > j) {
+      rootKeys[i] = k;
+      rootCounts[i] = rootCounts[j]!;
+      i = j;
+    }
+  }
+  rootKeys[i] = 0;
+  rootCounts[i] = 0;
+}
+
+/** Call `f(address)` for each of this agent's roots (addresses of handles not yet finalized). */
+export function forEachRoot(f: (a: number) => void): void {
+  const keys = rootKeys;
+  for (let j = 0; j < keys.length; j++) {
+    const k = keys[j]!;
+    if (k !== 0) f(k);
+  }
+}
+
+/** Number of distinct root addresses in this agent. */
+export function rootCount(): number {
+  return rootSize;
+}
 
 function scheduleHotAging(): void {
   if (hotTimer !== null || typeof setTimeout !== 'function') return;
@@ -294,10 +418,7 @@ function scheduleHotAging(): void {
 
 /** Note that a handle's address escaped (stored in shared memory or encoded for a message). */
 function escape(h: SharedHandle, a: number): void {
-  if (SharedHandle.claimRegistration(h)) {
-    weak.set(a, new WeakRef(h));
-    finalizer.register(h, a);
-  }
+  if (SharedHandle.claimRegistration(h)) weak.set(a, new WeakRef(h)); // the finalizer is registered at construction
 }
 
 /** The canonical handle for the block at `p` of kind `kind`. */
@@ -328,9 +449,16 @@ function canonicalSlow(p: number, idx: number): SharedHandle {
   return h;
 }
 
+/** This agent's live handle for the block at `p`, if it has one (no block is read). */
+export function heldHandle(p: number): SharedHandle | undefined {
+  const o = hot[(p >>> 2) & HOT_MASK];
+  if (o !== undefined && SharedHandle.addr(o) === p) return o;
+  return weak.get(p)?.deref();
+}
+
 /** Internal, for tests: number of live identity entries and a way to drop the strong cache. */
-export function identityStats(): { weakEntries: number } {
-  return { weakEntries: weak.size };
+export function identityStats(): { weakEntries: number; roots: number } {
+  return { weakEntries: weak.size, roots: rootSize };
 }
 export function clearHotCache(): void {
   hot.fill(undefined);
@@ -402,19 +530,24 @@ function createType(ctor: NewTarget): TypeInfo {
   if (names === undefined) throw codes.ERR_MODMAP_INVALID_SHARED(String(ctor.name), 'a shared struct class');
   ensureHeap();
   const className = typeof ctor.name === 'string' && ctor.name ? ctor.name : 'SharedStruct';
-  // Allocate every piece first: if the heap is exhausted half-way, the type is simply not published.
-  const nameWords = names.map((n) => boxString(n));
-  const classWord = boxString(className);
+  // The descriptor block first, then each string stored into it as soon as it exists: every K_TYPE block is a
+  // root of the collector, so no string is ever unreachable while a later allocation may collect. If the heap is
+  // exhausted half-way, the block becomes a filler (its strings are garbage) and the type is not published.
   const key = keyOfClass(ctor);
-  const keyWord = key === undefined ? 0 : boxString(keyString(key));
   const size = TYPE_HEADER + names.length;
   const t = alloc(size);
   // Header first, so the heap stays walkable (collect.ts) whatever point this agent is killed at.
   i32[t + 1] = (size + 1) & ~1;
   i32[t] = K_TYPE;
-  for (let i = 0; i < names.length; i++) i32[t + TYPE_HEADER + i] = nameWords[i]!;
-  i32[t + 5] = classWord;
-  i32[t + 3] = keyWord;
+  try {
+    for (let i = 0; i < names.length; i++) i32[t + TYPE_HEADER + i] = boxString(names[i]!);
+    i32[t + 5] = boxString(className);
+    if (key !== undefined) i32[t + 3] = boxString(keyString(key));
+  } catch (error) {
+    i32.fill(0, t + 2, t + ((size + 1) & ~1));
+    i32[t] = K_FILLER;
+    throw error;
+  }
   i32[t + 2] = names.length;
   // Publish on the global list (a release: the whole descriptor is visible to whoever walks the list).
   for (;;) {
@@ -599,9 +732,10 @@ export function allocStruct(ctor: NewTarget): number {
   const info = typeForClass(ctor);
   const n = info.names.length;
   const size = STRUCT_HEADER + n;
-  const a = alloc(size);
-  // Fresh heap memory is zero, so every field already reads as undefined (word 0). The free-list allocator of
-  // issue 7 must hand out zeroed blocks to keep this true.
+  // A block this agent released (zeroed at release, see "Explicit release"), else fresh heap memory, which is zero
+  // too: every field already reads as undefined (word 0).
+  let a = takeReleased((size + 1) & ~1);
+  if (a === 0) a = alloc(size);
   i32[a + 1] = (size + 1) & ~1; // size and kind first: the heap stays walkable (collect.ts)
   i32[a] = K_STRUCT;
   i32[a + 2] = info.addr;
@@ -666,3 +800,51 @@ if (g[kPatched] !== true) {
 }
 
 export { heap };
+
+// ---------------------------------------------------------------------------------------------------------
+// Explicit release (SharedStruct.release). The handle is poisoned at once (every later use throws
+// ERR_MODMAP_RELEASED) and stops being one of this agent's roots. Its block is freed at once only when its
+// address never escaped: never stored in shared memory, never encoded for a message (so no other agent can have
+// it, no shared word names it, and this handle is the only one in this agent). Otherwise other handles may exist
+// and shared words may name it, so the block is left to the collector (freed once nothing else reaches it).
+//
+// Roots: the poisoned handle's finalizer still runs later with its old address, which by then may belong to a new
+// block with its own handles. `releasedPending` counts, per address, released handles whose finalizer has not run
+// yet; a finalizer that finds a count consumes it instead of removing a root. Each released handle thus removes
+// its root exactly once (at release), and at any time the root count of an address is at least the number of its
+// live unreleased handles (a finalizer of such a handle may consume a pending count first: that only keeps a root
+// longer, never shorter).
+
+const releasedPending = new Map<number, number>();
+
+function consumeReleased(a: number): boolean {
+  const c = releasedPending.get(a);
+  if (c === undefined) return false;
+  if (c === 1) releasedPending.delete(a);
+  else releasedPending.set(a, c - 1);
+  return true;
+}
+
+/** SharedStruct.release(s): true when the block was freed at once, false when it is left to the collector. */
+export function releaseStruct(s: unknown): boolean {
+  const a = SharedHandle.addrOf(s); // throws ERR_MODMAP_RELEASED for a released handle
+  if (a < 0 || (i32[a]! & 0xff) !== K_STRUCT) throw codes.ERR_MODMAP_INVALID_SHARED(describe(s), 'a shared struct');
+  const h = s as SharedHandle;
+  const escaped = SharedHandle.poison(h);
+  rootRemove(a);
+  releasedPending.set(a, (releasedPending.get(a) ?? 0) + 1);
+  if (escaped) {
+    // Other code in this agent reaches the block through the identity cache: it must get a fresh, usable handle.
+    const idx = (a >>> 2) & HOT_MASK;
+    if (hot[idx] === h) hot[idx] = undefined;
+    if (weak.get(a)?.deref() === h) weak.delete(a);
+    return false;
+  }
+  // Never escaped: nothing but this handle knows the address. Zero the body, then make it a filler (the heap stays
+  // walkable), and keep it for this agent's next struct of the same size.
+  const size = i32[a + 1]!;
+  i32.fill(0, a + 2, a + size);
+  i32[a] = K_FILLER;
+  keepReleased(a, size);
+  return true;
+}

@@ -13,7 +13,13 @@
 //   17     DEAD count (agents marked exited; 0 lets lockers skip the table)
 //   18     FREE (head of the list of free runs that collect.ts swept; allocation buffers are taken from them)
 //   19     FREE_LOCK (spin lock of that list: taking a run is rare, once per allocation buffer)
-//   20..31 reserved for reclamation (issue 7)
+//   20..29 the collector (collect.ts "Collection"): 20 ACTIVE (epoch of the collection in progress, 0 = none),
+//          21 EPOCH (last epoch started), 22 GC_LOCK (the collecting agent's id), 23 ACKS (bumped and notified by
+//          each agent that reached its safepoint), 24 ALLOCATED (words handed out since the last collection),
+//          25 LIVE (words live after the last collection), 26 NOGC (agents that cannot take part: collection is
+//          off while > 0), 27 TRANSIT (address of the table of values in transit), 28 COLLECTIONS (count),
+//          29 TRIGGER (words to allocate between automatic collections; 0 = default, -1 = no automatic collection)
+//   30..31 reserved
 // Blocks start at HEAP_START, are a whole number of 8-byte units, and begin with [kind, sizeInWords], except number
 // boxes: [kind, three data words], whose size (4) the kind implies.
 
@@ -33,6 +39,16 @@ export const H_AGENT_DIR = 16;
 export const H_DEAD = 17;
 export const H_FREE = 18;
 export const H_FREE_LOCK = 19;
+export const H_GC_ACTIVE = 20;
+export const H_GC_EPOCH = 21;
+export const H_GC_LOCK = 22;
+export const H_GC_ACKS = 23;
+export const H_GC_ALLOCATED = 24;
+export const H_GC_LIVE = 25;
+export const H_GC_NOGC = 26;
+export const H_TRANSIT = 27;
+export const H_GC_COUNT = 28;
+export const H_GC_TRIGGER = 29;
 export const HEAP_START = 32;
 
 // Block kinds (low byte of word 0 of a block).
@@ -62,9 +78,14 @@ const LAB_WORDS = 8192;
 const LAB_MAX_REQUEST = 256;
 /**
  * Smallest run collect.ts puts on the FREE list (shorter ones become fillers until a later sweep joins them with
- * their neighbours). Any request up to this size can be served from any run.
+ * their neighbours). Any request up to this size can be served from any run. Small (2 KiB), because a collector
+ * that frees objects leaves live blocks scattered through the heap: the gaps between them must be reusable.
  */
-export const MIN_FREE_RUN = LAB_WORDS / 2;
+export const MIN_FREE_RUN = 512;
+/** Default words allocated between automatic collections (at least; more when more is live). */
+const DEFAULT_TRIGGER_WORDS = 4 << 20; // 16 MiB
+/** Entries of the transit table (values encoded for a message, not yet decoded): [address, ticket] pairs. */
+export const TRANSIT_SLOTS = 4096;
 
 export interface HeapState {
   sab: SharedArrayBuffer | null;
@@ -147,6 +168,15 @@ const DIR_WORDS = 1024;
 const CHUNK_HEADER = 2;
 /** Entry bit: this agent reserved ids for workers of its own (only then does its exit scan for descendants). */
 const HAS_CHILDREN = 1 << 24;
+/**
+ * Entry bit: an agent that registered itself (the heap's creator, or a worker whose payload was already claimed).
+ * Nobody reports its exit, so __agentExited refuses it; it is ALIVE for as long as the heap exists, and the
+ * collector waits for it like for any live agent.
+ */
+const SELF = 1 << 25;
+/** Entry bits 26–31: the collector's acknowledgement tag (collect.ts "Collection"). */
+export const ACK_SHIFT = 26;
+export const ACK_MASK = 63 << ACK_SHIFT;
 const PARENT_MASK = (1 << 22) - 1;
 export const AGENT_RESERVED = 1;
 export const AGENT_DEAD = 2;
@@ -160,14 +190,19 @@ function agentEntry(id: number, create: boolean): number {
   let chunk = Atomics.load(i32, dir + CHUNK_HEADER + c);
   if (chunk === 0) {
     if (!create) return -1;
+    // Under the collector's lock, straight from the bump pointer: the agent asking may not be registered yet, so
+    // no collection may run (and walk or free this block) while it is being written.
+    const lockId = lockCollector(id);
     let fresh: number;
     try {
-      fresh = alloc(CHUNK_HEADER + CHUNK_WORDS);
+      fresh = allocGlobal(CHUNK_HEADER + CHUNK_WORDS);
+      i32[fresh + 1] = CHUNK_HEADER + CHUNK_WORDS;
+      i32[fresh] = K_META;
     } catch {
       return -1; // heap exhausted: the agent stays untracked (conservative: its locks are never taken over)
+    } finally {
+      unlockCollector(lockId);
     }
-    i32[fresh + 1] = CHUNK_HEADER + CHUNK_WORDS;
-    i32[fresh] = K_META;
     const prev = Atomics.compareExchange(i32, dir + CHUNK_HEADER + c, 0, fresh);
     chunk = prev === 0 ? fresh : prev;
   }
@@ -188,7 +223,11 @@ export function reserveAgentId(): number {
   return id;
 }
 
-/** Claim the id a parent reserved for this agent; a fresh (untracked) id if it is not ours to claim. */
+/**
+ * Claim the id a parent reserved for this agent; else a fresh id, registered as a SELF agent (ALIVE, never reported
+ * exited). An agent the table cannot hold (ids past it, or no memory for its chunk) turns collection off for the
+ * heap (NOGC): the collector could not know it exists, let alone wait for it.
+ */
 function claimAgentId(reserved: unknown): number {
   if (typeof reserved === 'number' && reserved > 0) {
     const e = agentEntry(reserved, false);
@@ -197,7 +236,16 @@ function claimAgentId(reserved: unknown): number {
       if ((v & 3) === AGENT_RESERVED && Atomics.compareExchange(i32, e, v, (v & ~3) | AGENT_ALIVE) === v) return reserved;
     }
   }
-  return newAgentId();
+  const id = newAgentId();
+  const e = agentEntry(id, true);
+  if (e < 0) Atomics.add(i32, H_GC_NOGC, 1);
+  else Atomics.store(i32, e, SELF | AGENT_ALIVE);
+  return id;
+}
+
+/** The word index of agent `id`'s table entry, or -1 (untracked). For the collector. */
+export function agentEntryIndex(id: number): number {
+  return agentEntry(id, false);
 }
 
 /** The state of agent `id` in the table (0 when untracked). */
@@ -226,7 +274,7 @@ export function markAgentExited(id: number): boolean {
   for (;;) {
     v = Atomics.load(i32, e);
     const state = v & 3;
-    if (state !== AGENT_RESERVED && state !== AGENT_ALIVE) return false;
+    if ((state !== AGENT_RESERVED && state !== AGENT_ALIVE) || (v & SELF) !== 0) return false;
     if (Atomics.compareExchange(i32, e, v, (v & ~3) | AGENT_DEAD) === v) break;
   }
   Atomics.add(i32, H_DEAD, 1);
@@ -242,12 +290,17 @@ export function markAgentExited(id: number): boolean {
   return true;
 }
 
-function adopt(sab: SharedArrayBuffer, reservedId?: unknown): void {
+function adopt(sab: SharedArrayBuffer): void {
   heap.sab = sab;
   heap.maxWords = Math.floor((sab.growable ? sab.maxByteLength : sab.byteLength) / 4);
   refreshViews();
   labTop = labEnd = 0;
+}
+
+/** Join the heap's agents: claim an id, then take part in a collection that may already be running. */
+function join(reservedId?: unknown): void {
   heap.agentId = claimAgentId(reservedId);
+  gcHooks?.joined();
 }
 
 /** Create this process's heap (the main thread does this on first use). */
@@ -261,10 +314,16 @@ function createHeap(): void {
   Atomics.store(words, H_AGENTS, 0);
   adopt(sab);
   // The agent table's directory (see "Agents"); its chunks come on demand.
-  const dir = alloc(CHUNK_HEADER + DIR_WORDS);
+  const dir = allocGlobal(CHUNK_HEADER + DIR_WORDS);
   i32[dir + 1] = CHUNK_HEADER + DIR_WORDS;
   i32[dir] = K_META;
   Atomics.store(i32, H_AGENT_DIR, dir);
+  // The transit table (collect.ts): [K_META, size, slot pairs…].
+  const transit = allocGlobal(2 + 2 * TRANSIT_SLOTS);
+  i32[transit + 1] = 2 + 2 * TRANSIT_SLOTS;
+  i32[transit] = K_META;
+  Atomics.store(i32, H_TRANSIT, transit);
+  join();
   heap.ownsAllocations = false; // metadata only: this agent may still attach to another heap
 }
 
@@ -307,7 +366,8 @@ export function attachHeap(payload: unknown): void {
   if (heap.sab !== null && heap.ownsAllocations) {
     throw codes.ERR_MODMAP_FOREIGN_HEAP('__attachHeap()');
   }
-  adopt(p.buffer, p.agentId);
+  adopt(p.buffer);
+  join(p.agentId);
 }
 
 function exhausted(words: number): never {
@@ -350,6 +410,73 @@ function allocGlobal(words: number): number {
   }
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Hooks of the collector (collect.ts registers them when it loads): the safepoint check and automatic collection
+// sit on the allocation slow path, once per allocation buffer.
+
+export interface GcHooks {
+  /** Take part in the collection in progress, if any (mark this agent's roots, acknowledge, wait until it ends). */
+  safepoint(): void;
+  /** Collect now; false if nothing was done (collection off, another agent collected meanwhile, or it timed out). */
+  collect(reason: 'auto' | 'exhausted'): boolean;
+  /** This agent just joined the heap (it may have to take part in a collection already running). */
+  joined(): void;
+  /** This agent took `words` more words of the heap (an allocation buffer or a large block). */
+  took(words: number): void;
+}
+let gcHooks: GcHooks | null = null;
+export function setGcHooks(h: GcHooks): void {
+  gcHooks = h;
+}
+
+/**
+ * Take the collector's lock word for `id` (waiting, and taking part in the running collection meanwhile; a holder
+ * that exited loses it). Returns the value stored, for unlockCollector.
+ */
+export function lockCollector(id: number): number {
+  const me = id > 0 ? id : -1;
+  for (;;) {
+    const holder = Atomics.compareExchange(i32, H_GC_LOCK, 0, me);
+    if (holder === 0) return me;
+    if (holder > 0 && isAgentDead(holder) && Atomics.compareExchange(i32, H_GC_LOCK, holder, me) === holder) return me;
+    gcHooks?.safepoint();
+    if (canWait()) Atomics.wait(i32, H_GC_LOCK, holder, 5);
+  }
+}
+export function unlockCollector(value: number): void {
+  if (Atomics.compareExchange(i32, H_GC_LOCK, value, 0) === value) Atomics.notify(i32, H_GC_LOCK);
+}
+
+let canWaitCache: boolean | null = null;
+/** Can this agent block in Atomics.wait? (Not a browser main thread: it spins instead.) */
+export function canWait(): boolean {
+  if (canWaitCache === null) {
+    try {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+      canWaitCache = true;
+    } catch {
+      canWaitCache = false;
+    }
+  }
+  return canWaitCache;
+}
+
+/** Words to allocate before the next automatic collection, or -1 when automatic collection is off. */
+function triggerWords(): number {
+  const t = Atomics.load(i32, H_GC_TRIGGER);
+  if (t < 0) return -1;
+  return Math.max(t > 0 ? t : DEFAULT_TRIGGER_WORDS, Atomics.load(i32, H_GC_LIVE));
+}
+
+function took(words: number): void {
+  Atomics.add(i32, H_GC_ALLOCATED, words);
+  gcHooks?.took(words);
+}
+
+function isExhaustion(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'ERR_MODMAP_HEAP_EXHAUSTED';
+}
+
 function closeLab(): void {
   if (labEnd > labTop) {
     // A filler block keeps the heap walkable for the reclamation pass (issue 7).
@@ -377,6 +504,24 @@ export function alloc(words: number): number {
 function allocSlow(n: number): number {
   ensureHeap();
   heap.ownsAllocations = true;
+  const hooks = gcHooks;
+  if (hooks !== null) {
+    if (Atomics.load(i32, H_GC_ACTIVE) !== 0) hooks.safepoint();
+    else {
+      const t = triggerWords();
+      if (t >= 0 && Atomics.load(i32, H_GC_ALLOCATED) >= t) hooks.collect('auto');
+    }
+  }
+  try {
+    return allocFresh(n);
+  } catch (error) {
+    // Exhausted: collect (unless automatic collection is off), then try once more before giving up.
+    if (hooks === null || !isExhaustion(error) || triggerWords() < 0 || !hooks.collect('exhausted')) throw error;
+    return allocFresh(n);
+  }
+}
+
+function allocFresh(n: number): number {
   if (n <= MIN_FREE_RUN && Atomics.load(i32, H_FREE) !== 0) {
     const run = takeFreeRun();
     if (run !== 0) {
@@ -387,10 +532,22 @@ function allocSlow(n: number): number {
       i32[run + 2] = 0;
       labTop = run + n;
       labEnd = run + size;
+      took(size);
       return run;
     }
   }
-  if (n > LAB_MAX_REQUEST) return allocGlobal(n);
+  if (n > LAB_MAX_REQUEST) {
+    if (n > MIN_FREE_RUN && Atomics.load(i32, H_FREE) !== 0) {
+      const r = takeFreeFit(n);
+      if (r !== 0) {
+        took(n);
+        return r;
+      }
+    }
+    const r = allocGlobal(n);
+    took(n);
+    return r;
+  }
   let chunk: number;
   try {
     chunk = allocGlobal(LAB_WORDS);
@@ -398,12 +555,52 @@ function allocSlow(n: number): number {
     // Near the limit: serve this request exactly, so the limit is honoured to the word.
     const r = allocGlobal(n);
     void error;
+    took(n);
     return r;
   }
   closeLab();
   labTop = chunk + n;
   labEnd = chunk + LAB_WORDS;
+  took(LAB_WORDS);
   return chunk;
+}
+
+/** First fit for a large request (more than MIN_FREE_RUN words) among the first runs of the FREE list, or 0. */
+function takeFreeFit(n: number): number {
+  if (Atomics.compareExchange(i32, H_FREE_LOCK, 0, 1) !== 0) return 0;
+  let prev = 0;
+  let run = Atomics.load(i32, H_FREE);
+  let found = 0;
+  for (let k = 0; run !== 0 && k < 64; k++) {
+    const size = i32[run + 1]!;
+    const next = i32[run + 2]!;
+    if (size >= n) {
+      const restSize = size - n;
+      let link = next;
+      if (restSize >= MIN_FREE_RUN) {
+        const rest = run + n;
+        i32[rest + 1] = restSize;
+        i32[rest + 2] = next;
+        i32[rest] = K_FREE;
+        link = rest;
+      } else if (restSize > 0) {
+        const rest = run + n;
+        i32[rest + 1] = restSize; // zeroed memory: a filler keeps the heap walkable
+        i32[rest] = K_FILLER;
+      }
+      if (prev === 0) Atomics.store(i32, H_FREE, link);
+      else i32[prev + 2] = link;
+      i32[run] = 0;
+      i32[run + 1] = 0;
+      i32[run + 2] = 0;
+      found = run;
+      break;
+    }
+    prev = run;
+    run = next;
+  }
+  Atomics.store(i32, H_FREE_LOCK, 0);
+  return found;
 }
 
 /** Pop a run (at most 2 × LAB_WORDS words) from the FREE list, or 0. Every run has at least MIN_FREE_RUN words. */
@@ -430,9 +627,42 @@ function takeFreeRun(): number {
 }
 
 
+// Blocks released with SharedStruct.release (core.ts "Explicit release"), kept by this agent for its next struct of
+// the same size: index = size in words (even, < RELEASED_LISTS), value = block addresses. Each block is a zeroed
+// filler ([K_FILLER, size, 0...]) until it is handed out again, so the heap stays walkable. Only this agent knows
+// these addresses (a released block never escaped), so no other agent can read or hand them out. At every
+// safepoint and collection the lists are dropped (closeAllocationBuffer): the sweep then reclaims the fillers like
+// any other free memory, so the lists never point into memory the collector gave to someone else.
+const RELEASED_LISTS = 64;
+let releasedBlocks: number[][] = [];
+
+/** Internal (core.ts): keep the released block at `a` (`words` words, even) for reuse by this agent. */
+export function keepReleased(a: number, words: number): boolean {
+  if (words >= RELEASED_LISTS) return false;
+  let l = releasedBlocks[words];
+  if (l === undefined) {
+    if (releasedBlocks.length === 0) releasedBlocks = Array.from({ length: RELEASED_LISTS }, () => []);
+    l = releasedBlocks[words]!;
+  }
+  if (l.length >= 1 << 16) return false; // bounded; the collector reclaims the rest
+  l.push(a);
+  return true;
+}
+
+/** Internal (core.ts): a zeroed block of exactly `words` words (even) that this agent released, or 0. */
+export function takeReleased(words: number): number {
+  const l = releasedBlocks[words];
+  if (l === undefined || l.length === 0) return 0;
+  const a = l.pop()!;
+  i32[a] = 0; // [0, 0] walks as unwritten memory until the caller writes [size, kind]
+  i32[a + 1] = 0;
+  return a;
+}
+
 /** Internal (collect.ts): close this agent's allocation buffer so the heap is walkable up to TOP. */
 export function closeAllocationBuffer(): void {
   closeLab();
+  if (releasedBlocks.length !== 0) releasedBlocks = [];
 }
 
 /** Internal: cap the heap at `bytes` (0 restores the reservation). Used by tests to provoke exhaustion. */

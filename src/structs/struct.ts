@@ -1,7 +1,7 @@
 // SharedStruct(...fields): struct base classes.
 
 import { codes } from '../errors.js';
-import { allocStruct, installFieldAccessors, layoutOfClass, layouts, StructRoot, typeOfStruct } from './core.js';
+import { allocStruct, installFieldAccessors, layoutOfClass, layouts, releaseStruct, StructRoot, typeOfStruct } from './core.js';
 import type { Shareable } from './types.js';
 
 declare const kFields: unique symbol;
@@ -49,6 +49,14 @@ export interface SharedStructFunction {
   };
   /** The field names of a struct instance, in declaration order. Throws a TypeError for anything else. */
   fields(s: SharedStructInstance): string[];
+  /**
+   * Release a struct this agent is done with: every later use of `s` (field reads and writes, storing it,
+   * sending it, `atomics.*`, releasing it again) throws ERR_MODMAP_RELEASED. If its handle never escaped (never
+   * stored in a shared field or element, never sent), its memory is zeroed and reused by this agent's next struct
+   * of the same size at once, and this returns true. Otherwise other holders may still reach it: this agent's
+   * claim is dropped, the collector frees it once nothing else does, and this returns false.
+   */
+  release(s: SharedStructInstance): boolean;
   /** True for shared struct instances (of any class, in any agent). */
   isStruct(v: unknown): v is SharedStructInstance;
   readonly prototype: SharedStructInstance;
@@ -113,6 +121,7 @@ export const SharedStruct = function SharedStruct(...fields: unknown[]) {
 Object.defineProperties(SharedStruct, {
   extend: { value: extend, writable: true, configurable: true },
   fields: { value: fieldsOf, writable: true, configurable: true },
+  release: { value: releaseStruct, writable: true, configurable: true },
   isStruct: { value: (v: unknown) => typeOfStruct(v) !== undefined, writable: true, configurable: true },
   // `s instanceof SharedStruct` holds for every struct instance.
   prototype: { value: StructRoot.prototype, writable: false, configurable: false },

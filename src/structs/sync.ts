@@ -11,6 +11,7 @@ import { codes } from '../errors.js';
 import { registerKind, SharedHandle } from './core.js';
 import { alloc, ensureHeap, heap, i32, isAgentDead, K_CONDITION, K_MUTEX } from './heap.js';
 import { describe } from './values.js';
+import { safepoint } from './collect.js';
 
 const CONTENDED = 1 << 30;
 const OWNER = CONTENDED - 1;
@@ -152,6 +153,8 @@ function acquireBlocking(s: number, deadline: number): Acquired {
       }
       const remaining = deadline === Infinity ? Infinity : deadline - Date.now();
       if (remaining <= 0) return TIMED_OUT;
+      // A blocked agent takes part in collections between slices (a safepoint; collect.ts).
+      safepoint();
       Atomics.wait(i32, s, c, Math.min(remaining, OWNER_CHECK_MS));
     }
     // We may not be the only waiter, so keep the contended bit when we take the lock.
@@ -335,7 +338,15 @@ export class Condition extends SharedHandle {
       UnlockToken.unlockForWait(token, 'Condition.wait()');
       let result: string;
       try {
-        result = Atomics.wait(i32, c + C_SEQ, seq, timeoutMs === Infinity ? Infinity : remaining);
+        // In slices, with a safepoint between them, so that a collection never waits for a sleeping agent for
+        // longer than a slice (collect.ts).
+        const end = timeoutMs === Infinity ? Infinity : Date.now() + remaining;
+        for (;;) {
+          safepoint();
+          const left = end - Date.now();
+          result = Atomics.wait(i32, c + C_SEQ, seq, Math.max(0, Math.min(left, OWNER_CHECK_MS)));
+          if (result !== 'timed-out' || left <= OWNER_CHECK_MS) break;
+        }
       } finally {
         Atomics.sub(i32, c + C_WAITERS, 1);
         UnlockToken.relockBlocking(token);

@@ -2,7 +2,7 @@
 // with `__`, and user code never needs them; modmap's transport calls them for every message.
 
 import { canBeShared, canonical, encode, ensureKeyed, SharedHandle } from './core.js';
-import { attachHeap, ensureHeap, ensureMapped, H_HEAP_ID, heapId, heapPayload, i32, K_ARRAY, K_CONDITION, K_MUTEX, K_STRUCT, markAgentExited } from './heap.js';
+import { attachHeap, ensureHeap, ensureMapped, H_HEAP_ID, H_TRANSIT, heapId, heapPayload, i32, K_ARRAY, K_CONDITION, K_MUTEX, K_STRUCT, markAgentExited, TRANSIT_SLOTS } from './heap.js';
 import { codes } from '../errors.js';
 import { provideEngine } from './bridge.js';
 
@@ -12,6 +12,9 @@ export interface SharedPayload {
   readonly heap: number;
   readonly addr: number;
   readonly kind: number;
+  /** The transit-table slot that keeps the value alive until it is decoded (-1: pinned for good), and its ticket. */
+  readonly slot: number;
+  readonly ticket: number;
 }
 
 const SHAREABLE_KINDS = new Set([K_STRUCT, K_ARRAY, K_MUTEX, K_CONDITION]);
@@ -56,8 +59,54 @@ export function __encodeShared(value: unknown): SharedPayload | undefined {
   encode(value);
   // A sequentially consistent write the receiver's __decodeShared reads: everything this agent wrote before
   // sending happens-before what the receiver reads after decoding, independently of the host's message queue.
-  Atomics.add(i32, H_FENCE, 1);
-  return { modmapShared: 1, heap: i32[H_HEAP_ID]!, addr: a, kind: i32[a]! & 0xff };
+  const ticket = (Atomics.add(i32, H_FENCE, 1) + 1) | 1; // unique enough to tell this message's slot use apart
+  const kind = i32[a]! & 0xff;
+  return { modmapShared: 1, heap: i32[H_HEAP_ID]!, addr: a, kind, slot: holdInTransit(a, kind, ticket), ticket };
+}
+
+// Values in transit: between __encodeShared and __decodeShared, no agent may hold a handle for the value (the
+// sender may drop its own at once), so the collector counts the transit table's entries as roots. Each entry is
+// [address, ticket]; the receiver clears it once it has its handle. A payload that is never decoded (the message
+// was never received, or the receiver died first) keeps its value alive for good: a leak, never an unsafe free.
+// When all slots are taken, the sender keeps a handle to the value for good instead (pinned).
+
+function holdInTransit(a: number, kind: number, ticket: number): number {
+  const table = Atomics.load(i32, H_TRANSIT);
+  if (table !== 0) {
+    const start = (ticket >>> 1) & (TRANSIT_SLOTS - 1);
+    for (let k = 0; k < TRANSIT_SLOTS; k++) {
+      const slot = (start + k) & (TRANSIT_SLOTS - 1);
+      const w = table + 2 + 2 * slot;
+      if (Atomics.load(i32, w) === 0 && Atomics.compareExchange(i32, w, 0, a) === 0) {
+        Atomics.store(i32, w + 1, ticket);
+        return slot;
+      }
+    }
+  }
+  void kind;
+  pinned.push(canonical(a)); // this agent keeps a handle for good: a root forever
+  return -1;
+}
+const pinned: unknown[] = [];
+
+/** Release the transit slot of a payload being decoded; false if it was already released (decoded before). */
+function releaseTransit(p: Partial<SharedPayload>): boolean {
+  if (typeof p.slot !== 'number' || p.slot < 0) return true; // pinned: nothing to release
+  const table = Atomics.load(i32, H_TRANSIT);
+  const w = table + 2 + 2 * (p.slot & (TRANSIT_SLOTS - 1));
+  if (table === 0 || Atomics.load(i32, w + 1) !== p.ticket || Atomics.load(i32, w) !== p.addr) return false;
+  if (Atomics.compareExchange(i32, w + 1, p.ticket, 0) !== p.ticket) return false;
+  Atomics.store(i32, w, 0);
+  return true;
+}
+
+/** Internal, for tests: values in transit now. */
+export function transitCount(): number {
+  ensureHeap();
+  const table = Atomics.load(i32, H_TRANSIT);
+  let n = 0;
+  for (let s = 0; s < TRANSIT_SLOTS; s++) if (Atomics.load(i32, table + 2 + 2 * s) !== 0) n++;
+  return n;
 }
 
 /** Internal. The agent's canonical object for a payload made by __encodeShared in any agent of this heap. */
@@ -74,7 +123,12 @@ export function __decodeShared(payload: unknown): unknown {
   if (kind !== p.kind || !SHAREABLE_KINDS.has(kind)) {
     throw codes.ERR_MODMAP_INVALID_SHARED(`The payload for address ${p.addr}`, 'a live shared value');
   }
-  return canonical(p.addr);
+  // The first decode releases the value's transit slot: from then on the value lives as long as some agent holds
+  // it. modmap's transport encodes once per message and decodes once per message. A payload decoded again (the
+  // tests hand one payload to several workers) is only valid while some agent still keeps the value reachable.
+  const h = canonical(p.addr); // a root of this agent from now on
+  releaseTransit(p);
+  return h;
 }
 
 

@@ -10,6 +10,8 @@ import { startTorture } from './fixtures/run-torture.mjs';
 import { checkBig, checkString, makeBig, makeString } from './fixtures/tear-values.mjs';
 
 const { enc } = makeWire(S);
+// These tests are about collectBoxes (the single-agent box sweep) and measure heap growth: no automatic collection.
+__internals.setCollectTrigger(-1);
 class Rec extends SharedStruct('id', 'str', 'dbl', 'big', 'next', 'arr') {}
 
 /** A self-checking graph: a list of records with strings, doubles, bigints and arrays (with a cycle). */

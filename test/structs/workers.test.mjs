@@ -76,7 +76,7 @@ test('payloads are O(1): a 100,000-node list encodes to the same small object', 
   for (let i = 0; i < 100000; i++) { const n = new Point(); n.x = i; n.next = head ?? undefined; head = n; }
   const holder = new SharedArray(head);
   const payload = __encodeShared(holder);
-  assert.deepEqual(Object.keys(payload).sort(), ['addr', 'heap', 'kind', 'modmapShared']);
+  assert.deepEqual(Object.keys(payload).sort(), ['addr', 'heap', 'kind', 'modmapShared', 'slot', 'ticket']); // slot + ticket: the transit root
   assert.ok(JSON.stringify(payload).length < 100);
   assert.equal(__decodeShared(payload).get(0), head);
   assert.equal(__encodeShared({}), undefined);

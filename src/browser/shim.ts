@@ -4,12 +4,17 @@
 //   <script type="module" src="/node_modules/modmap/dist/src/browser/shim.js"></script>
 //   <script type="module-shim" src="./app.js"></script>
 //
-// The page's import map stays a native one; the shim hands a copy to es-module-shims and to every module worker
-// (Chromium applies no import map inside workers). App modules are `module-shim` scripts, or are imported with
-// `importShim(url)`: a native `type="module"` script starts loading before any script can see it, so it would run
-// untransformed. `await ready` (exported) settles once the shim is installed.
+// When modmap's Service Worker controls the page (every visit after the first, see sw.ts and sw-client.ts), the
+// browser loads every module natively and the Service Worker transforms them in flight; `module-shim` entries run
+// as native module scripts. Otherwise (the first visit, no Service Workers, `<meta name="modmap-service-worker"
+// content="off">`) es-module-shims loads them, and the shim registers the Service Worker once the page has loaded.
+// Either way the page's import map stays a native one, and every module worker gets a copy (Chromium applies no
+// import map inside workers). A plain `type="module"` app script works only on a controlled visit: on others it
+// starts loading before any script can see it, untransformed. `await ready` (exported) settles once the shim is
+// installed; `loader` (exported) says which loader this page uses.
 import { installShim } from './install.js';
-import type { ImportMap } from './install.js';
+import type { ImportMap, Loader } from './install.js';
+import { controlledBy, declineServiceWorker, registerLater, serviceWorkerOptions } from './sw-client.js';
 import { codes } from '../errors.js';
 
 /** The page's import maps, merged as the browser does (the first definition of a specifier wins), made absolute. */
@@ -55,11 +60,21 @@ if (esmsUrl === undefined) {
   );
 }
 
+const serviceWorker = serviceWorkerOptions(new URL('./sw.js', import.meta.url).href);
+
+/** How this page loads its modules: natively through modmap's Service Worker, or with es-module-shims. */
+export const loader: Loader = controlledBy(serviceWorker) ? 'service-worker' : 'es-module-shims';
+
 /** Settles once modmap is installed in this page and `importShim` is defined. */
 export const ready: Promise<void> = installShim({
   importMap: documentImportMap(),
   esmsUrl,
   acornUrl: resolveOrUndefined('acorn'),
   lexerUrl: resolveOrUndefined('es-module-lexer'),
-});
+}, loader);
+if (loader === 'es-module-shims' && 'serviceWorker' in navigator) {
+  // A page another visit's claim() put under the Service Worker still loads with es-module-shims: say so.
+  declineServiceWorker();
+  if (serviceWorker !== null) registerLater(serviceWorker);
+}
 await ready;

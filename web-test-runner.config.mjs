@@ -7,10 +7,10 @@
 // Chromium (so its own profile: a Service Worker registered by one group never controls the other's pages):
 // - `es-module-shims`: the Service Worker is off (<meta name="modmap-service-worker" content="off">), as on a first
 //   visit or where Service Workers are unavailable;
-// - `service-worker`: the runner page registers modmap's Service Worker for `/` (sw.js is served with
-//   Service-Worker-Allowed: /) and has it claim the page before the shim runs, so the first test file's page is
-//   controlled too; later pages are controlled from their navigation, as a returning visitor's. It also runs the
-//   Service Worker's own tests (test/browser/service-worker/).
+// - `service-worker`: modmap's Service Worker for `/` (sw.js is served with Service-Worker-Allowed: /). The first
+//   test file's page is a first visit (the shim registers the worker and has it claim the page); later pages are
+//   controlled from their navigation, as a returning visitor's. It also runs test/browser/service-worker/.
+// The test framework loads once the shim is ready, so every test file loads under the page's loader.
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -46,17 +46,7 @@ const runnerHtml = (loader) => (testFramework) => `<!doctype html>
     <script type="importmap">${importMap}</script>
     <script type="module">
       globalThis.expectedLoader = '${loader}';
-      if ('${loader}' === 'service-worker' && navigator.serviceWorker.controller === null) {
-        const registration = await navigator.serviceWorker.register('${SW_URL}', { type: 'module', scope: '/' });
-        const worker = registration.installing ?? registration.waiting ?? registration.active;
-        if (worker.state !== 'activated') {
-          await new Promise((resolve) => worker.addEventListener('statechange', () => worker.state === 'activated' && resolve()));
-        }
-        const controlled = new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
-        (await import('/dist/src/browser/sw-client.js')).claim(worker);
-        await controlled;
-      }
-      await import('/dist/src/browser/shim.js');
+      await (await import('/dist/src/browser/shim.js')).ready;
       await import('${testFramework}');
     </script>
   </head>

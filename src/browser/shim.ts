@@ -4,17 +4,17 @@
 //   <script type="module" src="/node_modules/modmap/dist/src/browser/shim.js"></script>
 //   <script type="module-shim" src="./app.js"></script>
 //
-// When modmap's Service Worker controls the page (every visit after the first, see sw.ts and sw-client.ts), the
-// browser loads every module natively and the Service Worker transforms them in flight; `module-shim` entries run
-// as native module scripts. Otherwise (the first visit, no Service Workers, `<meta name="modmap-service-worker"
-// content="off">`) es-module-shims loads them, and the shim registers the Service Worker once the page has loaded.
-// Either way the page's import map stays a native one, and every module worker gets a copy (Chromium applies no
-// import map inside workers). A plain `type="module"` app script works only on a controlled visit: on others it
-// starts loading before any script can see it, untransformed. `await ready` (exported) settles once the shim is
-// installed; `loader` (exported) says which loader this page uses.
+// Under modmap's Service Worker (see sw.ts and sw-client.ts) the browser loads every module natively and the
+// Service Worker transforms them in flight; `module-shim` entries run as native module scripts. On a first visit the
+// shim registers the Service Worker and has it claim the page before any entry loads. Where that cannot be (no
+// Service Workers, a failed registration, `<meta name="modmap-service-worker" content="off">`) es-module-shims
+// loads the entries. Either way the page's import map stays a native one, and every module worker gets a copy
+// (Chromium applies no import map inside workers). A plain `type="module"` app script works only on a visit that
+// is controlled from its start: otherwise it starts loading before any script can see it, untransformed.
+// `await ready` (exported) settles once the shim is installed; `loader` (exported) says which loader the page uses.
 import { installShim } from './install.js';
 import type { ImportMap, Loader } from './install.js';
-import { controlledBy, declineServiceWorker, registerLater, serviceWorkerOptions } from './sw-client.js';
+import { controlledBy, declineServiceWorker, serviceWorkerOptions, takeControl } from './sw-client.js';
 import { codes } from '../errors.js';
 
 /** The page's import maps, merged as the browser does (the first definition of a specifier wins), made absolute. */
@@ -61,20 +61,29 @@ if (esmsUrl === undefined) {
 }
 
 const serviceWorker = serviceWorkerOptions(new URL('./sw.js', import.meta.url).href);
-
-/** How this page loads its modules: natively through modmap's Service Worker, or with es-module-shims. */
-export const loader: Loader = controlledBy(serviceWorker) ? 'service-worker' : 'es-module-shims';
-
-/** Settles once modmap is installed in this page and `importShim` is defined. */
-export const ready: Promise<void> = installShim({
+const config = {
   importMap: documentImportMap(),
   esmsUrl,
   acornUrl: resolveOrUndefined('acorn'),
   lexerUrl: resolveOrUndefined('es-module-lexer'),
-}, loader);
-if (loader === 'es-module-shims' && 'serviceWorker' in navigator) {
-  // A page another visit's claim() put under the Service Worker still loads with es-module-shims: say so.
-  declineServiceWorker();
-  if (serviceWorker !== null) registerLater(serviceWorker);
+};
+
+/**
+ * How this page loads its modules: natively through modmap's Service Worker, or with es-module-shims. Final once
+ * `ready` has settled (so for every module that imports this one).
+ */
+export let loader: Loader = controlledBy(serviceWorker) ? 'service-worker' : 'es-module-shims';
+
+async function firstVisit(): Promise<void> {
+  if (serviceWorker !== null && (await takeControl(serviceWorker))) loader = 'service-worker';
+  // A page that loads with es-module-shims while another page's claim() may put it under the Service Worker.
+  else if ('serviceWorker' in navigator) declineServiceWorker();
+  await installShim(config, loader);
 }
+
+/** Settles once modmap is installed in this page and `importShim` is defined. */
+export const ready: Promise<void> = loader === 'service-worker'
+  // Controlled from the start: installed at once, before any plain `type="module"` app script can run.
+  ? installShim(config, loader)
+  : firstVisit();
 await ready;

@@ -47,30 +47,57 @@ export function controlledBy(options: ServiceWorkerOptions | null): boolean {
 }
 
 /**
- * Register the Service Worker once the page has loaded (so that it competes with nothing the page loads), unless
- * another Service Worker already owns the scope. The page's next navigation is then controlled by it.
+ * Make modmap's Service Worker control this page now, on a first visit: register it (unless another Service Worker
+ * owns the scope), wait until it is active, and have it claim this page. True when the page is controlled by it;
+ * false, with a console warning that says why, when it cannot be (the page then loads with es-module-shims).
+ * Nothing of the app has loaded yet: its entries are `module-shim` scripts, which the shim runs afterwards.
  */
-export function registerLater(options: ServiceWorkerOptions): void {
-  const go = async (): Promise<void> => {
-    try {
-      const existing = await navigator.serviceWorker.getRegistration(options.scope);
-      const other = existing?.active ?? existing?.waiting ?? existing?.installing;
-      if (existing?.scope === options.scope && other != null && other.scriptURL !== options.url) {
-        console.warn(`modmap: ${options.scope} already has a Service Worker (${other.scriptURL}); modmap keeps loading modules with es-module-shims. To use both, import modmap's sw.js at the top of that worker and name it in <meta name="${META}">.`);
-        return;
-      }
-      await navigator.serviceWorker.register(options.url, { type: 'module', scope: options.scope });
-    } catch (error) {
-      console.warn(`modmap: could not register the Service Worker ${options.url} for ${options.scope} (${String(error)}); modules keep loading with es-module-shims. A scope above the script's folder needs the header Service-Worker-Allowed on the script, or a script at the app root (npx modmap sw).`);
+export async function takeControl(options: ServiceWorkerOptions): Promise<boolean> {
+  const container = navigator.serviceWorker;
+  try {
+    const existing = await container.getRegistration(options.scope);
+    const other = existing?.active ?? existing?.waiting ?? existing?.installing;
+    if (existing?.scope === options.scope && other != null && other.scriptURL !== options.url) {
+      console.warn(`modmap: ${options.scope} already has a Service Worker (${other.scriptURL}); modules load with es-module-shims. To use both, import modmap's sw.js at the top of that worker and name it in <meta name="${META}">.`);
+      return false;
     }
-  };
-  if (document.readyState === 'complete') void go();
-  else addEventListener('load', () => void go(), { once: true });
+    const registration = await container.register(options.url, { type: 'module', scope: options.scope });
+    if (!location.href.startsWith(registration.scope)) {
+      console.warn(`modmap: this page is outside the Service Worker's scope ${registration.scope}; modules load with es-module-shims.`);
+      return false;
+    }
+    const worker = registration.installing ?? registration.waiting ?? registration.active;
+    if (worker === null || !(await activated(worker))) throw new Error('the Service Worker did not activate');
+    if (controlledBy(options)) return true;
+    const changed = new Promise<void>((resolve) => container.addEventListener('controllerchange', () => resolve(), { once: true }));
+    await claim(worker);
+    if (!controlledBy(options)) await changed;
+    return controlledBy(options);
+  } catch (error) {
+    console.warn(`modmap: could not start the Service Worker ${options.url} for ${options.scope} (${String(error)}); modules load with es-module-shims. A scope above the script's folder needs the header Service-Worker-Allowed on the script, or a script at the app root (npx modmap sw).`);
+    return false;
+  }
 }
 
-/** Ask the active Service Worker of a registration to control the pages in scope now (used by tests and tools). */
-export function claim(worker: ServiceWorker): void {
-  worker.postMessage({ [CLAIM]: true });
+function activated(worker: ServiceWorker): Promise<boolean> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (worker.state === 'activated') resolve(true);
+      else if (worker.state === 'redundant') resolve(false);
+      else return;
+      worker.removeEventListener('statechange', check);
+    };
+    worker.addEventListener('statechange', check);
+    check();
+  });
+}
+
+/** Ask an active modmap Service Worker to control the uncontrolled pages in its scope (clients.claim()). */
+export function claim(worker: ServiceWorker): Promise<void> {
+  const { port1, port2 } = new MessageChannel();
+  const done = new Promise<void>((resolve) => { port1.onmessage = () => { port1.close(); resolve(); }; });
+  worker.postMessage({ [CLAIM]: true }, [port2]);
+  return done;
 }
 
 /** Tell a controlling modmap Service Worker that this page loads its modules itself (es-module-shims). */

@@ -7,7 +7,7 @@ export const HELLO = 'modmap.sw.hello';
 export const NOT_HERE = 'modmap.sw.not-here';
 /** Service Worker -> page: "who are you?" (after a restart or an update, the worker has no port for the page). */
 export const WHO = 'modmap.sw.who';
-/** Page -> Service Worker: take control of the uncontrolled pages in scope now (clients.claim()). */
+/** Page -> Service Worker, with a MessagePort: take control of the pages in scope now (clients.claim()), then reply. */
 export const CLAIM = 'modmap.sw.claim';
 
 export interface Hello {

@@ -70,7 +70,8 @@ sw.addEventListener('message', (event) => {
   const id = event.source?.id;
   if (typeof data !== 'object' || data === null) return;
   if (CLAIM in data) {
-    event.waitUntil(sw.clients.claim());
+    // A first visit's shim: control the page now, then say so on the port it sent.
+    event.waitUntil(sw.clients.claim().then(() => event.ports[0]?.postMessage(true)));
     return;
   }
   if (id === undefined) return;

@@ -9,6 +9,9 @@
 // starts one page later) so drift hits all of them; the figures are medians. The server answers every request in full (Cache-Control: no-cache, no
 // validators), so every load fetches every module, as a first visit after a deploy would.
 //
+// details.workerLoad: a module worker that loads the same graph, from `new Worker` to its first message, started by
+// a modmap page (its workers load through the es-module-shims bootstrap) ÷ started by a native page.
+//
 // details.firstVisit: the same modmap page in a new browser context each time (no Service Worker yet: the shim
 // registers it and has it claim the page before the app loads), ÷ native. It includes the worker's install and
 // activation; a new context also starts with a cold code cache, so this is an upper bound of a first visit's cost.
@@ -43,6 +46,19 @@ function generate(dir) {
     '<meta name="modmap-service-worker" content="url=/__graph/modmap/modmap-sw.js">' +
     '<!--modmap:importmap--><script type="module" src="/dist/src/browser/shim.js"></script>' +
     '<script type="module-shim" src="/__graph/m0.js"></script>'));
+  // A module worker of the same graph, started by a page: natively, and by a modmap page (a returning visit), whose
+  // module workers load through modmap's es-module-shims bootstrap (Chromium applies no import map in workers).
+  writeFileSync(join(dir, 'w.js'), "import { value } from './m0.js';\npostMessage(value());\n");
+  writeFileSync(join(dir, 'wmain.js'), [
+    'const t0 = performance.now();',
+    "const w = new Worker('/__graph/w.js', { type: 'module' });",
+    'w.onmessage = (e) => { globalThis.benchValue = e.data; globalThis.benchDone = performance.now() - t0; };',
+  ].join('\n'));
+  writeFileSync(join(dir, 'worker.html'), page('<script type="module" src="/__graph/wmain.js"></script>'));
+  writeFileSync(join(dir, 'modmap', 'worker.html'), page(
+    '<meta name="modmap-service-worker" content="url=/__graph/modmap/modmap-sw.js">' +
+    '<!--modmap:importmap--><script type="module" src="/dist/src/browser/shim.js"></script>' +
+    '<script type="module-shim" src="/__graph/wmain.js"></script>'));
   writeFileSync(join(dir, 'esms.html'), page(
     '<script type="importmap-shim">{}</script>' +
     '<script src="/node_modules/es-module-shims/dist/es-module-shims.js"></script>' +
@@ -60,11 +76,17 @@ export async function run({ quick = false } = {}) {
   const server = await startServer({ isolated: true, mounts: { '/__graph/': dir } });
   const browser = await launch();
   const rounds = quick ? 3 : 15;
-  const times = { native: [], modmap: [], esms: [], firstVisit: [] };
-  const paths = { native: 'native.html', modmap: 'modmap/modmap.html', esms: 'esms.html', firstVisit: 'modmap/modmap.html' };
+  const times = { native: [], modmap: [], esms: [], firstVisit: [], workerNative: [], workerModmap: [] };
+  const paths = {
+    native: 'native.html', modmap: 'modmap/modmap.html', esms: 'esms.html', firstVisit: 'modmap/modmap.html',
+    workerNative: 'worker.html', workerModmap: 'modmap/worker.html',
+  };
   // What each page must be: whether its navigation went through modmap's Service Worker (a returning visit), and
   // the shim's loader there (a first visit is claimed by the worker the shim registers, so it loads through it too).
-  const expect = { native: [false], esms: [false], modmap: [true, 'service-worker'], firstVisit: [false, 'service-worker'] };
+  const expect = {
+    native: [false], esms: [false], modmap: [true, 'service-worker'], firstVisit: [false, 'service-worker'],
+    workerNative: [false], workerModmap: [true, 'service-worker'],
+  };
   let expected;
   try {
     const page = await browser.newPage();
@@ -117,14 +139,20 @@ export async function run({ quick = false } = {}) {
   const modmap = median(times.modmap);
   const esms = median(times.esms);
   const first = median(times.firstVisit);
+  const workerNative = median(times.workerNative);
+  const workerModmap = median(times.workerModmap);
   return {
     shimLoad: modmap / native,
     shimLoadEsms: esms / native,
     details: {
       modules: MODULES,
       rounds,
-      medianMs: { native, modmapServiceWorker: modmap, esModuleShimsShimMode: esms, modmapFirstVisit: first },
+      medianMs: {
+        native, modmapServiceWorker: modmap, esModuleShimsShimMode: esms, modmapFirstVisit: first,
+        workerNative, workerModmap,
+      },
       firstVisit: first / native,
+      workerLoad: workerModmap / workerNative,
       note: 'Chromium, fresh navigation per load, every module fetched; ratios are ÷ native loading of the same page; ' +
         'shimLoad is a returning visit (Service Worker in control), firstVisit a new browser context (worker claims the page)',
     },

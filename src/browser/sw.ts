@@ -62,8 +62,28 @@ let nextId = 0;
 
 sw.addEventListener('install', (event) => {
   // A new version takes over at once: a page's modules are transformed by the version its next navigation gets.
-  event.waitUntil(sw.skipWaiting());
+  event.waitUntil(Promise.all([sw.skipWaiting(), addRoutes(event)]));
 });
+
+/**
+ * Where the browser has the Service Worker Static Routing API (Chromium 123+), requests this worker never answers go
+ * straight to the network instead of through its fetch event: everything but scripts (navigations included, so a
+ * stopped worker need not start for one), and modmap's own files. The fetch listener keeps the same rules, for
+ * browsers without routes.
+ */
+async function addRoutes(event: ExtendableEvent): Promise<void> {
+  const add = (event as unknown as { addRoutes?: (rules: unknown[]) => Promise<void> }).addRoutes;
+  const URLPatternCtor = (globalThis as { URLPattern?: new (input: string) => unknown }).URLPattern;
+  if (typeof add !== 'function' || URLPatternCtor === undefined) return;
+  try {
+    await add.call(event, [
+      { condition: { not: { requestDestination: 'script' } }, source: 'network' },
+      { condition: { urlPattern: new URLPatternCtor(`${OWN_ROOT}*`) }, source: 'network' },
+    ]);
+  } catch (error) {
+    console.warn(`modmap: Service Worker static routes not added (${String(error)}); every request goes through its fetch event`);
+  }
+}
 
 sw.addEventListener('message', (event) => {
   const data = event.data as Record<string, unknown> | null;

@@ -12,6 +12,36 @@
 // (Chromium applies no import map inside workers). A plain `type="module"` app script works only on a visit that
 // is controlled from its start: otherwise it starts loading before any script can see it, untransformed.
 // `await ready` (exported) settles once the shim is installed; `loader` (exported) says which loader the page uses.
+// Every module of the shim's static graph, in the order they evaluate (a depth-first post-order of the imports
+// below them; there are no cycles). Listed here, the browser requests them all as soon as this file is parsed,
+// rather than one import level (up to five) at a time: the app's entries start only when the shim has run, so
+// this chain is on every page load's critical path. Importing them in their evaluation order changes nothing else:
+// each one's own imports have evaluated already when its turn comes. test/browser/shim-graph.test.mjs checks the list.
+import '../identity.js';
+import '../errors.js';
+import '../registry.js';
+import '../module-expression.js';
+import '../structs/heap.js';
+import '../structs/values.js';
+import '../structs/core.js';
+import '../structs/struct.js';
+import '../structs/array.js';
+import '../structs/sync.js';
+import '../structs/atomics.js';
+import '../structs/bridge.js';
+import '../structs/transport.js';
+import '../structs/collect.js';
+import '../structs/internals.js';
+import '../structs/index.js';
+import '../transport/codec.js';
+import '../transport/codecs.js';
+import '../transport/structured-clone.js';
+import './transport.js';
+import '../scanner.js';
+import '../transform.js';
+import './transformer.js';
+import './sw-protocol.js';
+import './sw-client.js';
 import { installShim } from './install.js';
 import type { ImportMap, Loader } from './install.js';
 import { controlledBy, declineServiceWorker, serviceWorkerOptions, takeControl } from './sw-client.js';

@@ -115,6 +115,31 @@ test('first visit: the shim has the Service Worker claim the page before the app
   }
 });
 
+test('a plain type="module" app entry: transformed on a visit controlled from its navigation', async () => {
+  const server = await startServer({});
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  const console = [];
+  page.on('console', (m) => console.push(m.text()));
+  page.on('pageerror', (e) => console.push(`pageerror: ${e.message}`));
+  try {
+    // The first visit registers the worker (through the module-shim page); plain.html is then a returning visit.
+    await page.goto(`${server.origin}/fixtures/browser/sw/page.html`);
+    await page.waitForFunction(() => globalThis.modmapResult !== undefined, { timeout: 20000 });
+    await page.goto(`${server.origin}/fixtures/browser/sw/plain.html`);
+    await page.waitForFunction(() => globalThis.modmapResult !== undefined, { timeout: 20000 });
+    const result = await page.evaluate(() => globalThis.modmapResult);
+    assert.equal(result.error, undefined, console.join('\n'));
+    assert.equal(result.loader, 'service-worker');
+    for (const [key, value] of Object.entries(expectedApp)) assert.deepEqual(result[key], value, key);
+  } catch (error) {
+    throw new Error(`${error.message}\nbrowser console:\n${console.join('\n')}`);
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
+
 test('pass-through: a module that needs no transform is the server\'s body; transformed ones keep status and headers', async () => {
   let checked = false;
   await visits({ csp: serviceWorkerCsp }, 'page.html', 2, async (page, result, responses, i) => {

@@ -34,7 +34,10 @@ function generate(dir) {
     if (i === 0) lines.push('globalThis.benchDone = performance.now(); globalThis.benchValue = value();');
     writeFileSync(join(dir, `m${i}.js`), `${lines.join('\n')}\n`);
   }
-  const page = (head) => `<!doctype html><html><head><meta charset="utf-8">${head}</head><body></body></html>\n`;
+  // controlledAtStart: whether a Service Worker controlled the page from its navigation (a returning visit).
+  const page = (head) => '<!doctype html><html><head><meta charset="utf-8">' +
+    '<script>globalThis.controlledAtStart = navigator.serviceWorker.controller !== null;</script>' +
+    `${head}</head><body></body></html>\n`;
   writeFileSync(join(dir, 'native.html'), page(
     '<!--modmap:importmap--><script type="module" src="/__graph/m0.js"></script>'));
   // The modmap page lives under /__graph/modmap/, the Service Worker's scope (the page's directory, the default),
@@ -99,7 +102,7 @@ export async function run({ quick = false } = {}) {
         const { done, value, controlled, loader } = await tab.evaluate(async () => ({
           done: globalThis.benchDone,
           value: globalThis.benchValue,
-          controlled: performance.getEntriesByType('navigation')[0].workerStart > 0,
+          controlled: globalThis.controlledAtStart,
           loader: document.querySelector('script[src$="shim.js"]') ? (await import('/dist/src/browser/shim.js')).loader : undefined,
         }));
         const [wantControlled, wantLoader] = expect[name];

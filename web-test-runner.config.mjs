@@ -2,6 +2,15 @@
 // Every response carries COOP and COEP, worker scripts included, so pages are crossOriginIsolated and structs work.
 // The runner page has the repository's import map (generated like `npx modmap importmap`) and loads the shim with
 // one module script before the test framework; tests load fixtures through the shim with importShim().
+//
+// The same scenarios run twice, once per module loader of the page (src/browser/install.ts), each group in its own
+// Chromium (so its own profile: a Service Worker registered by one group never controls the other's pages):
+// - `es-module-shims`: the Service Worker is off (<meta name="modmap-service-worker" content="off">), as on a first
+//   visit or where Service Workers are unavailable;
+// - `service-worker`: modmap's Service Worker for `/` (sw.js is served with Service-Worker-Allowed: /). The first
+//   test file's page is a first visit (the shim registers the worker and has it claim the page); later pages are
+//   controlled from their navigation, as a returning visitor's. It also runs test/browser/service-worker/.
+// The test framework loads once the shim is ready, so every test file loads under the page's loader.
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -19,23 +28,41 @@ const importMap = JSON.stringify(testImportMap());
 // file edited between the page's load and a worker's load. Workers' requests carry the worker's URL as referrer.
 const shapeFields = (referrer) => (referrer.includes('/dist/src/browser/worker.js') ? ['h', 'w', 'depth'] : ['w', 'h']);
 
+const chromium = () => chromeLauncher({
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  },
+});
+
+const SW_URL = '/dist/src/browser/sw.js';
+
+const runnerHtml = (loader) => (testFramework) => `<!doctype html>
+<html>
+  <head>
+    <meta name="modmap-service-worker" content="${loader === 'service-worker' ? `url=${SW_URL}, scope=/` : 'off'}">
+    <script type="importmap">${importMap}</script>
+    <script type="module">
+      globalThis.expectedLoader = '${loader}';
+      await (await import('/dist/src/browser/shim.js')).ready;
+      await import('${testFramework}');
+    </script>
+  </head>
+  <body></body>
+</html>`;
+
 export default {
   rootDir: '.',
-  files: ['test/browser/**/*.test.js'],
+  groups: [
+    { name: 'es-module-shims', files: ['test/browser/*.test.js'], browsers: [chromium()], testRunnerHtml: runnerHtml('es-module-shims') },
+    { name: 'service-worker', files: ['test/browser/*.test.js', 'test/browser/service-worker/*.test.js'], browsers: [chromium()], testRunnerHtml: runnerHtml('service-worker') },
+  ],
   nodeResolve: false,
   concurrency: 1,
   testsFinishTimeout: 120000,
   testFramework: { config: { timeout: 20000 } },
-  browsers: [
-    chromeLauncher({
-      launchOptions: {
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-        headless: true,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-          '--disable-component-update', '--disable-sync', '--no-first-run'],
-      },
-    }),
-  ],
   middleware: [
     async function isolation(ctx, next) {
       if (ctx.path === '/__modmap/node-ids.json') {
@@ -57,6 +84,7 @@ export default {
       } else {
         await next();
       }
+      if (ctx.path === SW_URL) ctx.set('Service-Worker-Allowed', '/');
       ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
       ctx.set('Cross-Origin-Embedder-Policy', 'require-corp');
       if (ctx.path === '/__modmap/shape.mjs') {
@@ -67,14 +95,4 @@ export default {
       }
     },
   ],
-  testRunnerHtml: (testFramework) => `<!doctype html>
-<html>
-  <head>
-    <script type="importmap">${importMap}</script>
-    <script type="module" src="/dist/src/browser/shim.js"></script>
-  </head>
-  <body>
-    <script type="module" src="${testFramework}"></script>
-  </body>
-</html>`,
 };

@@ -1,23 +1,25 @@
-// The browser shim's core, shared by the page entry (shim.ts) and the worker bootstrap (worker.ts).
+// The browser shim's core, shared by the page entry (shim.ts) and the worker bootstrap (worker.ts). It installs the
+// runtime, the registry's tokens and the transport, then one of two module loaders, both applying the same
+// transformer (transformer.ts: the Node loader's transforms):
 //
-// Module loading is es-module-shims in shim mode: it fetches each module, lexes it, rewrites its imports to blob:
-// URLs of the rewritten dependencies, and keeps a registry keyed by the resolved URL, honouring import maps. modmap
-// adds one `source` hook that applies the very transforms the Node loader applies (loader-hooks/load.ts):
-//   - a block URL (`<file>?modmap-block=<path>`): transformBlock() of the enclosing file's source;
-//   - any other JavaScript module: transformModule() when it may contain a block or a dynamic import;
-//   - then addRegistration() with this agent's token when the code mentions SharedStruct.
-// modmap's own files are `skip`ped: es-module-shims loads them natively, so the shim and the app share one copy.
-// Canonical identities are the resolved URLs es-module-shims keys its registry by (import map applied), never the
-// blob: URLs it evaluates, because the transform writes the URL it was given into the code.
+// - 'service-worker' (a page that modmap's Service Worker controls, see sw.ts): the browser's own module loader
+//   loads everything, with the page's native import map; the Service Worker hands this page each module response
+//   that may need a transform and answers with the result. Real URLs, no blob: modules, no es-module-shims.
+// - 'es-module-shims' (the first, uncontrolled visit; where Service Workers are unavailable; every module worker):
+//   es-module-shims in shim mode fetches each module, lexes it, rewrites its imports to blob: URLs of the rewritten
+//   dependencies, and keeps a registry keyed by the resolved URL, honouring import maps; modmap adds one `source`
+//   hook. modmap's own files are `skip`ped: they load natively, so the shim and the app share one copy.
+// Canonical identities are the resolved URLs (import map applied), never blob: URLs, because the transform writes
+// the URL it was given into the code; so both loaders, and Node, give every module the same id.
 
 import { installRuntime } from '../module-expression.js';
 import { installTokenVerifier } from '../registry.js';
 import { parseBlockUrl } from '../identity.js';
-import { addRegistration, mayNeedTransform, RUNTIME_EXPR, scanOrThrow, STRUCT_MARKER, transformBlock, transformModule } from '../transform.js';
-import type { BlockValidator } from '../transform.js';
-import type { ScanResult } from '../scanner.js';
 import { __heapForWorker } from '../structs/index.js';
 import { installBrowserTransport } from './transport.js';
+import { createTransformer } from './transformer.js';
+import type { Transformer } from './transformer.js';
+import { defineImportShim, runModuleShimScripts, serveServiceWorker } from './sw-client.js';
 
 export interface ImportMap {
   imports?: Record<string, string>;
@@ -37,16 +39,12 @@ export interface ShimConfig {
   readonly lexerUrl: string | undefined;
 }
 
-interface SourceResult {
-  url?: string;
-  type: string;
-  source: unknown;
-}
-type SourceHook = (url: string, fetchOpts: RequestInit, parent: string) => Promise<SourceResult>;
-
 /** URL prefix of modmap's own built files (dist/): loaded natively, never transformed or registered. */
 export const OWN_ROOT = new URL('../../', import.meta.url).href;
 const BOOTSTRAP_URL = new URL('./worker.js', import.meta.url).href;
+
+/** How this agent loads its modules (see the top of this file). */
+export type Loader = 'service-worker' | 'es-module-shims';
 
 let current: Promise<void> | undefined;
 let config: ShimConfig | undefined;
@@ -56,11 +54,14 @@ export function shimConfig(): ShimConfig | undefined {
   return config;
 }
 
-/** Install the shim in this agent: runtime, registry tokens, transport, es-module-shims with modmap's hook. */
-export function installShim(cfg: ShimConfig): Promise<void> {
+/**
+ * Install the shim in this agent: runtime, registry tokens, transport, and the module loader. Everything up to the
+ * loader happens synchronously, within this call, so that it is in place before any app module can run.
+ */
+export function installShim(cfg: ShimConfig, loader: Loader = 'es-module-shims'): Promise<void> {
   if (current !== undefined) return current;
   config = cfg;
-  current = install(cfg);
+  current = install(cfg, loader);
   return current;
 }
 
@@ -72,7 +73,7 @@ function randomToken(): string {
   return s;
 }
 
-async function install(cfg: ShimConfig): Promise<void> {
+async function install(cfg: ShimConfig, loader: Loader): Promise<void> {
   installRuntime();
   // The registry's tokens: random per module URL and per agent, kept in this closure. Only code that this hook
   // transformed carries them, so no other code can join a module's struct key.
@@ -88,11 +89,20 @@ async function install(cfg: ShimConfig): Promise<void> {
     workerInit: (entry) => ({ importMap: cfg.importMap, esmsUrl: cfg.esmsUrl, acornUrl: cfg.acornUrl, lexerUrl: cfg.lexerUrl, entry, heap: heapForWorker() }),
   });
 
+  if (loader === 'service-worker') {
+    const transformer = createTransformer({ acornUrl: cfg.acornUrl, lexerUrl: cfg.lexerUrl, registration: 'self-import', tokenFor });
+    // The libraries the shim itself loads never need a transform: the Service Worker need not even read them.
+    serveServiceWorker(transformer, [cfg.esmsUrl, cfg.acornUrl, cfg.lexerUrl].filter((u): u is string => u !== undefined));
+    defineImportShim();
+    runModuleShimScripts();
+    return;
+  }
+
   const g = globalThis as Record<string, unknown>;
   g.esmsInitOptions = {
     shimMode: true,
     skip: [OWN_ROOT],
-    source: createSourceHook(cfg, tokenFor),
+    source: createSourceHook(createTransformer({ acornUrl: cfg.acornUrl, lexerUrl: cfg.lexerUrl, registration: 'getters', tokenFor })),
   };
   const hasDocument = typeof document !== 'undefined';
   if (!hasDocument) disableBrokenAnimationFrame();
@@ -132,117 +142,26 @@ function heapForWorker(): unknown {
   return __heapForWorker();
 }
 
-class NeedsParser extends Error {}
+interface SourceResult {
+  url?: string;
+  type: string;
+  source: unknown;
+}
+type SourceHook = (url: string, fetchOpts: RequestInit, parent: string) => Promise<SourceResult>;
 
-function createSourceHook(cfg: ShimConfig, tokenFor: (url: string) => string) {
-  let parse: ((code: string, options: object) => unknown) | undefined;
-  const validate: BlockValidator = (code) => {
-    if (parse === undefined) throw new NeedsParser();
-    parse(code, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: false });
-  };
-  const loadParser = async (): Promise<void> => {
-    if (parse !== undefined) return;
-    if (cfg.acornUrl === undefined) {
-      throw new TypeError('modmap: a module expression needs acorn to check its body; add "acorn" to the import map (`npx modmap importmap` does)');
-    }
-    parse = ((await import(cfg.acornUrl)) as { parse: typeof parse }).parse;
-  };
-  // Sources of files that contain blocks, and their scans, so that importing a block refetches and rescans nothing.
-  const withBlocks = new Map<string, { source: string; scan?: ScanResult }>();
-
-  const transformWhole = async (text: string, url: string): Promise<string> => {
-    if (!mayNeedTransform(text)) return text;
-    try {
-      return transformModule(text, { url, validate });
-    } catch (error) {
-      if (!(error instanceof NeedsParser)) throw error;
-      await loadParser();
-      return transformModule(text, { url, validate });
-    }
-  };
-  let lexer: Promise<Lexer> | undefined;
-  const register = async (code: string, url: string): Promise<string> => {
-    if (!code.includes(STRUCT_MARKER)) return code;
-    if (cfg.lexerUrl === undefined) {
-      throw new TypeError(`modmap: ${url} may define struct types, which needs es-module-lexer; add "es-module-lexer" to the import map (\`npx modmap importmap\` does)`);
-    }
-    lexer ??= import(cfg.lexerUrl).then(async (m: Lexer) => { await m.init(); return m; });
-    return browserRegistration(code, url, tokenFor(url), await lexer);
-  };
-
+/** es-module-shims' `source` hook: its default fetch, then the transformer. */
+function createSourceHook(transformer: Transformer) {
   return async function source(url: string, fetchOpts: RequestInit, parent: string, defaultHook: SourceHook): Promise<SourceResult> {
     const block = parseBlockUrl(url);
     if (block !== null) {
-      let entry = withBlocks.get(block.base);
-      if (entry === undefined) {
-        // The block's URL was made elsewhere (received from another agent): read its file now.
-        const r = await defaultHook(block.base, fetchOpts, parent);
-        entry = { source: String(r.source) };
-        withBlocks.set(block.base, entry);
-      }
-      entry.scan ??= scanOrThrow(entry.source, block.base);
-      return { url, type: 'js', source: await register(transformBlock(entry.source, block.base, block.path, entry.scan), url) };
+      // The enclosing file was transformed here before, or the block's URL was made elsewhere (received from
+      // another agent): then read the file now.
+      const text = transformer.sourceOf(block.base) ?? String((await defaultHook(block.base, fetchOpts, parent)).source);
+      return { url, type: 'js', source: await transformer.block(url, block, text) };
     }
     const r = await defaultHook(url, fetchOpts, parent);
     if (r.type !== 'js' || typeof r.source !== 'string') return r;
-    const text = r.source;
-    let code = await transformWhole(text, url);
-    if (code !== text && !withBlocks.has(url)) withBlocks.set(url, { source: text });
-    code = await register(code, url);
-    return code === text ? r : { ...r, source: code };
+    const code = await transformer.module(url, r.source);
+    return code === r.source ? r : { ...r, source: code };
   };
-}
-
-/** An export as es-module-lexer 3.x lists it (`name`, `localName`); 1.x used `n` and `ln`. */
-interface LexedExport {
-  readonly name?: string;
-  readonly localName?: string | undefined;
-  readonly n?: string;
-  readonly ln?: string | undefined;
-}
-
-// es-module-lexer reports `export default class extends X {}` with the local name "extends": keep only names that
-// can be bindings.
-const RESERVED = new Set(('await break case catch class const continue debugger default delete do else enum export extends ' +
-  'false finally for function if import in instanceof new null return super switch this throw true try typeof var void ' +
-  'while with yield let static implements interface package private protected public async').split(' '));
-const IDENTIFIER = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u;
-function isBindingName(name: unknown): name is string {
-  return typeof name === 'string' && IDENTIFIER.test(name) && !RESERVED.has(name);
-}
-
-interface Lexer {
-  init(): Promise<void>;
-  parse(source: string, name?: string): readonly [unknown, ReadonlyArray<LexedExport>, ...unknown[]];
-}
-
-/**
- * addRegistration() (shared with Node) hands the registry the module's own namespace through a self-import. Under
- * es-module-shims a self-import is a cycle, which it serves with a "shell" module whose bindings stay `undefined`
- * until the module's last statement, so the registry would read no classes (and could not tell "not yet" from
- * "none", which it does by the temporal dead zone). So the browser passes, in place of that namespace, an object of
- * getters over the module's own local export bindings, listed by es-module-lexer: reading one is reading the
- * binding itself, TDZ included, exactly what the registry expects of a namespace. The call stays where
- * addRegistration put it; the self-import line is emptied, so no line moves. Exports without a local binding
- * (re-exports, an anonymous `export default class {}`) are not listed: a re-export never changes a key, and an
- * anonymous default class is a known gap in the browser (README).
- */
-export function browserRegistration(code: string, url: string, token: string, lexer: Lexer): string {
-  const joined = addRegistration(code, url, token);
-  const call = `${RUNTIME_EXPR}.exports(${JSON.stringify(url)},${JSON.stringify(token)},__modmap_ns);`;
-  const selfImport = `\nimport * as __modmap_ns from ${JSON.stringify(url)};\n`;
-  const at = joined.indexOf(call);
-  if (at === -1 || !joined.endsWith(selfImport)) {
-    throw new Error('modmap shim: addRegistration() changed shape; update src/browser/install.ts');
-  }
-  const [, exports] = lexer.parse(code, url);
-  const getters: string[] = [];
-  const named = exports.map((e) => ({ name: e.name ?? e.n, local: e.localName ?? e.ln }));
-  for (const { name, local } of named.sort((a, b) => (a.name! < b.name! ? -1 : a.name! > b.name! ? 1 : 0))) {
-    if (typeof name !== 'string' || !isBindingName(local)) continue;
-    getters.push(`get ${JSON.stringify(name)}(){return ${local}}`);
-  }
-  const namespace = `{__proto__:null,${getters.join(',')}}`;
-  const body = joined.slice(0, joined.length - selfImport.length);
-  return `${body.slice(0, at)}${call.replace('__modmap_ns);', `${namespace});`)}${body.slice(at + call.length)}\n\n`;
 }

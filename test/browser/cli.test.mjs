@@ -72,3 +72,29 @@ test('modmap importmap writes the browser-condition import map of an app', () =>
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('modmap sw writes the one-line Service Worker module that imports modmap\'s sw.js under --base', () => {
+  const root = mkdtempSync(join(tmpdir(), 'modmap-cli-'));
+  try {
+    write(root, {
+      'package.json': { name: 'app', dependencies: { modmap: '0.1.0' } },
+      'node_modules/modmap/package.json': {
+        name: 'modmap', type: 'module',
+        exports: { '.': './dist/src/index.js', './shim': { types: './dist/src/browser/shim.d.ts', default: './dist/src/browser/shim.js' } },
+      },
+      'node_modules/modmap/dist/src/browser/shim.js': '',
+      'node_modules/modmap/dist/src/browser/sw.js': '',
+    });
+    const r = spawnSync(process.execPath, [cli, 'sw', '--root', root, '--base', '/app/'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, /^\/\/ modmap's Service Worker/);
+    assert.equal(r.stdout.split('\n')[1], 'import "/app/node_modules/modmap/dist/src/browser/sw.js";');
+    rmSync(join(root, 'node_modules/modmap'), { recursive: true });
+    const missing = spawnSync(process.execPath, [cli, 'sw', '--root', root], { encoding: 'utf8' });
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /modmap is not installed/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -21,11 +21,13 @@ const TYPES = {
 /**
  * @param {object} options
  * @param {boolean} [options.isolated] send COOP same-origin and COEP require-corp on every response
- * @param {boolean} [options.csp] send a strict Content-Security-Policy (no unsafe-eval, no unsafe-inline)
+ * @param {boolean | ((nonce: string, pathname: string) => string)} [options.csp] send a strict Content-Security-Policy
+ *   (no unsafe-eval, no unsafe-inline): true for strictCsp, or a function giving the policy of each response
  * @param {Record<string, string>} [options.mounts] URL prefix -> folder, served besides the repository root
  * @param {object} [options.importMap] the import map to inline (default: the test import map)
+ * @param {string} [options.serviceWorkerAllowed] the Service-Worker-Allowed header of modmap's sw.js (a scope above it)
  */
-export async function startServer({ isolated = true, csp = false, mounts = {}, importMap = testImportMap() } = {}) {
+export async function startServer({ isolated = true, csp = false, mounts = {}, importMap = testImportMap(), serviceWorkerAllowed } = {}) {
   const mapJson = JSON.stringify(importMap);
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
@@ -35,7 +37,8 @@ export async function startServer({ isolated = true, csp = false, mounts = {}, i
       headers['Cross-Origin-Opener-Policy'] = 'same-origin';
       headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
     }
-    if (csp) headers['Content-Security-Policy'] = strictCsp(nonce);
+    if (csp) headers['Content-Security-Policy'] = typeof csp === 'function' ? csp(nonce, url.pathname) : strictCsp(nonce);
+    if (serviceWorkerAllowed !== undefined && url.pathname === '/dist/src/browser/sw.js') headers['Service-Worker-Allowed'] = serviceWorkerAllowed;
     let file;
     const mount = Object.keys(mounts).find((p) => url.pathname.startsWith(p));
     if (mount) file = join(mounts[mount], normalize(decodeURIComponent(url.pathname.slice(mount.length))));
@@ -58,6 +61,18 @@ export async function startServer({ isolated = true, csp = false, mounts = {}, i
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${server.address().port}`;
   return { origin, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/**
+ * The CSP a page needs under modmap's Service Worker: no blob: (modules load natively, from their real URLs), no
+ * 'wasm-unsafe-eval' (no lexer runs in the page); the nonce is for the inline import map. Module workers still load
+ * through es-module-shims, so modmap's worker bootstrap (the worker's own policy comes from its response) is served
+ * with strictCsp.
+ */
+export function serviceWorkerCsp(nonce, pathname) {
+  if (pathname === '/dist/src/browser/worker.js') return strictCsp(nonce);
+  return `default-src 'self'; script-src 'self' 'nonce-${nonce}'; worker-src 'self'; ` +
+    "connect-src 'self'; object-src 'none'; base-uri 'none'";
 }
 
 /**

@@ -24,7 +24,7 @@ const r = spawnSync(process.execPath, [bin, '--config', 'web-test-runner.config.
 let status = r.status ?? 1;
 // Pages with their own headers (no isolation; a strict CSP), driven through puppeteer-core: test/browser/pages.test.mjs.
 console.log('# browser: pages without cross-origin isolation and under a strict CSP; the import map CLI');
-const pages = spawnSync(process.execPath, ['--test', '--test-reporter=spec', 'test/browser/pages.test.mjs', 'test/browser/cli.test.mjs'], {
+const pages = spawnSync(process.execPath, ['--test', '--test-reporter=spec', 'test/browser/pages.test.mjs', 'test/browser/cli.test.mjs', 'test/browser/shim-graph.test.mjs'], {
   cwd: root, stdio: 'inherit', env: { ...process.env, CHROMIUM_PATH: chromium },
 });
 if (status === 0) status = pages.status ?? 1;

@@ -9,7 +9,8 @@
 //   visit or where Service Workers are unavailable;
 // - `service-worker`: modmap's Service Worker for `/` (sw.js is served with Service-Worker-Allowed: /). The first
 //   test file's page is a first visit (the shim registers the worker and has it claim the page); later pages are
-//   controlled from their navigation, as a returning visitor's. It also runs test/browser/service-worker/.
+//   controlled from their navigation, as a returning visitor's. What only a real navigation can show (first and
+//   later visits, response bodies and headers, per-response CSP) is in test/browser/pages.test.mjs.
 // The test framework loads once the shim is ready, so every test file loads under the page's loader.
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { spawnSync } from 'node:child_process';
@@ -57,7 +58,7 @@ export default {
   rootDir: '.',
   groups: [
     { name: 'es-module-shims', files: ['test/browser/*.test.js'], browsers: [chromium()], testRunnerHtml: runnerHtml('es-module-shims') },
-    { name: 'service-worker', files: ['test/browser/*.test.js', 'test/browser/service-worker/*.test.js'], browsers: [chromium()], testRunnerHtml: runnerHtml('service-worker') },
+    { name: 'service-worker', files: ['test/browser/*.test.js'], browsers: [chromium()], testRunnerHtml: runnerHtml('service-worker') },
   ],
   nodeResolve: false,
   concurrency: 1,

@@ -8,7 +8,7 @@
 //     are not touched at all;
 //   - otherwise the response is read and decoded (module scripts are always UTF-8) and run through the cheap
 //     pre-check the Node loader uses (mayNeedTransform, plus the registry's SharedStruct marker). When nothing can
-//     need a transform, the answer is the response as it came: same bytes, status and headers (and URL);
+//     need a transform, the original response object is the answer: same bytes, same headers, same URL;
 //   - when something may, the page that asked transforms the text with the very functions the Node loader applies
 //     (transformer.ts) and sends the code back over a MessagePort; the answer keeps the original status and headers
 //     (COOP, COEP, CSP, …) with the new body;
@@ -134,24 +134,17 @@ async function respond(request: Request, clientId: string): Promise<Response> {
   // A block module is the enclosing file's block: fetch that file the way the block was requested.
   const response = await fetch(block === null ? request : new Request(block.base, request));
   if (!response.ok) return response;
-  // A same-origin response that was not redirected is read directly, and answered, when nothing changes, with its
-  // own bytes, status and headers in a new Response: cheaper than teeing its body (every module passes here). Any
-  // other (a redirect, whose URL is the module's base URL; a CORS response, whose headers a script cannot all read)
-  // is read through a copy, and the original object is the answer.
-  const direct = response.type === 'basic' && !response.redirected;
-  const bytes = await (direct ? response : response.clone()).arrayBuffer();
-  const unchanged = (): Response => (direct ? new Response(bytes, response) : response);
-  const text = decoder.decode(bytes);
-  if (block === null && !mayNeedTransform(text) && !text.includes(STRUCT_MARKER)) return unchanged();
+  const text = decoder.decode(await response.clone().arrayBuffer());
+  if (block === null && !mayNeedTransform(text) && !text.includes(STRUCT_MARKER)) return response;
   const peer = await peerFor(clientId);
   if (peer === null) {
-    if (block === null) return unchanged();
+    if (block === null) return response;
     // Served as the file itself, a block URL would silently be a second copy of the whole file.
     console.warn(`modmap: ${request.url} is a module block, and the page that asked has no modmap shim`);
     return Response.error();
   }
   const reply = await ask(peer, { id: nextId++, url: request.url, text });
-  if ('same' in reply) return unchanged();
+  if ('same' in reply) return response;
   const headers = new Headers(response.headers);
   // The body is new: its length and encoding are no longer the original's. Everything else is kept.
   headers.delete('Content-Length');

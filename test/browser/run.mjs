@@ -1,6 +1,6 @@
 // The browser suite, run by `npm test` (test/run.mjs) after the Node suites: @web/test-runner with Debian's
-// Chromium over test/browser/*.test.js (see web-test-runner.config.mjs), then test/browser/pages.test.mjs and cli.test.mjs
-// (node:test). Exits non-zero on any failure, and when no
+// Chromium over test/browser/*.test.js, once per page loader (see web-test-runner.config.mjs), then
+// test/browser/pages.test.mjs, cli.test.mjs and shim-graph.test.mjs (node:test). Exits non-zero on any failure, and when no
 // Chromium is installed (install it with `apt-get install -y chromium`, or set CHROMIUM_PATH).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

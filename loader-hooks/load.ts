@@ -4,7 +4,8 @@
 // that cannot contain a module expression or a dynamic import, is returned as nextLoad gave it.
 
 import { BLOCK_MARKER, parseBlockUrl } from '../src/identity.js';
-import { addRegistration, scanOrThrow, transformBlock, transformModule, mayNeedTransform, mayNeedWork, STRUCT_MARKER } from '../src/transform.js';
+import { createRequire } from 'node:module';
+import { mayNeedWork, STRUCT_MARKER } from '../src/candidate.js';
 import type { HookState } from './state.js';
 
 export interface LoadResult {
@@ -38,37 +39,53 @@ function asBuffer(source: LoadResult['source']): Buffer | null {
   return Buffer.from(source.buffer, source.byteOffset, source.byteLength);
 }
 
-/** The transformed code for a load result, or null when it passes through unchanged. */
-function transformResult(state: HookState, url: string, result: LoadResult): string | null {
-  if (result.format !== 'module' && result.format !== 'module-typescript') return null;
-  // Most files leave here: one native regular-expression search over the bytes read as latin1 (no UTF-8 decoding).
-  // Node's default load gives a Buffer; other byte sources are viewed as one first.
+// The scanner and transform are most of the register bundle; they load when a file first passes the byte test
+// (synchronously with require() of an ES module on the in-thread hooks, which exist only where that works; with
+// import() in Node 20's async hooks thread), so a run whose files need nothing never parses them.
+type Transform = typeof import('../src/transform.js');
+let transform: Transform | undefined;
+const transformUrl = (state: HookState): string => new URL('src/transform.js', state.ownRoot).href;
+
+/**
+ * Most files leave here: may this load result need the transform or the registry's code? modmap's own built files
+ * never do (none has a module expression, and none takes a Module in a dynamic import), and passing them through
+ * also keeps loading the transform itself out of this hook.
+ */
+function mayNeed(state: HookState, url: string, result: LoadResult): boolean {
+  if (result.format !== 'module' && result.format !== 'module-typescript') return false;
+  if (url.startsWith(state.ownRoot)) return false;
+  // One native regular-expression search over the bytes read as latin1 (no UTF-8 decoding). Node's default load
+  // gives a Buffer; other byte sources are viewed as one first.
   const source = result.source;
   const bytes = Buffer.isBuffer(source) ? source : asBuffer(source);
-  if (bytes !== null && !mayNeedWork(bytes.toString('latin1')) && !url.includes(BLOCK_MARKER)) return null;
+  return bytes === null || mayNeedWork(bytes.toString('latin1')) || url.includes(BLOCK_MARKER);
+}
+
+/** The transformed code for a load result that passed mayNeed(), or null when it passes through unchanged. */
+function transformResult(state: HookState, t: Transform, url: string, result: LoadResult): string | null {
   const text = sourceText(result.source);
   if (text === null) return null;
-  let code = transformCode(state, url, text);
+  let code = transformCode(state, t, url, text);
   // The registry: a module that may define struct types joins with the loader's token for its URL.
-  if (state.tokenFor !== undefined && code.includes(STRUCT_MARKER) && !url.startsWith(state.ownRoot)) {
-    code = addRegistration(code, url, state.tokenFor(url));
+  if (state.tokenFor !== undefined && code.includes(STRUCT_MARKER)) {
+    code = t.addRegistration(code, url, state.tokenFor(url));
   }
   return code === text ? null : code;
 }
 
 /** The module-expression transform alone; returns `text` itself when nothing changes. */
-function transformCode(state: HookState, url: string, text: string): string {
+function transformCode(state: HookState, t: Transform, url: string, text: string): string {
   const block = parseBlockUrl(url);
   if (block === null) {
-    return mayNeedTransform(text) ? transformModule(text, { url, validate: state.validate }) : text;
+    return t.mayNeedTransform(text) ? t.transformModule(text, { url, validate: state.validate }) : text;
   }
   // A block module: nextLoad read the enclosing file (the query names no other file). Reuse its scan.
   let cached = state.scans.get(block.base);
   if (cached === undefined || cached.source !== text) {
-    cached = { source: text, result: scanOrThrow(text, block.base) };
+    cached = { source: text, result: t.scanOrThrow(text, block.base) };
     state.scans.set(block.base, cached);
   }
-  return transformBlock(text, block.base, block.path, cached.result);
+  return t.transformBlock(text, block.base, block.path, cached.result);
 }
 
 function withSource(result: LoadResult, code: string): LoadResult {
@@ -78,7 +95,9 @@ function withSource(result: LoadResult, code: string): LoadResult {
 export function createLoad(state: HookState) {
   return async function load(url: string, context: LoadContext, nextLoad: NextLoadAsync): Promise<LoadResult> {
     const result = await nextLoad(url, context);
-    const code = transformResult(state, url, result);
+    if (!mayNeed(state, url, result)) return result;
+    transform ??= (await import(transformUrl(state))) as Transform;
+    const code = transformResult(state, transform, url, result);
     return code === null ? result : withSource(result, code);
   };
 }
@@ -87,7 +106,9 @@ export function createLoadSync(state: HookState) {
   return function load(url: string, context: LoadContext, nextLoad: NextLoadSync): LoadResult {
     const result = nextLoad(url, context);
     if (url === 'node:worker_threads') state.onWorkerThreads?.();
-    const code = transformResult(state, url, result);
+    if (!mayNeed(state, url, result)) return result;
+    transform ??= createRequire(transformUrl(state))('./transform.js') as Transform;
+    const code = transformResult(state, transform, url, result);
     return code === null ? result : withSource(result, code);
   };
 }

@@ -12,6 +12,10 @@
 
 import { scan, ScanError, type Block, type DynamicImport, type ScanResult } from './scanner.js';
 import { codes, withContext, type ModmapError } from './errors.js';
+import { mayNeedTransform } from './candidate.js';
+
+// The cheap per-file tests live in candidate.ts, so that the Node loader can run them without loading the rest.
+export { mayNeedTransform, mayNeedWork, STRUCT_MARKER } from './candidate.js';
 
 /** The expression that names the runtime in transformed code (see module-expression.ts, RUNTIME_KEY). */
 export const RUNTIME_EXPR = 'globalThis[Symbol.for("modmap")]';
@@ -29,32 +33,6 @@ export interface TransformOptions {
   /** Validates block bodies; without it, a malformed body is reported only when the block is imported. */
   readonly validate?: BlockValidator;
 }
-
-/**
- * A cheap, conservative test: false means the source certainly has no module expression and no dynamic import, so
- * it passes through untouched without a full scan. True means "scan it".
- */
-export function mayNeedTransform(src: string): boolean {
-  return CANDIDATE.test(src);
-}
-
-// The candidate test as one regular expression, so that a file is searched once, in native code: `module` followed
-// by spaces or tabs and then `{`, and `import` followed by any whitespace and then `(`. A `/` there (a comment may
-// sit in between) or any non-ASCII character (an exotic space) also counts: conservative both ways. It needs no
-// word boundary either (`xmodule {` is only scanned for nothing). On bytes decoded as latin1, a multi-byte UTF-8
-// character reads as characters above 127, so the same expression is just as conservative on undecoded source.
-const CANDIDATE_PATTERN = 'module[ \\t]*[{/\\u0080-\\uffff]|import[ \\t\\n\\r]*[(/\\u0080-\\uffff]';
-const CANDIDATE = new RegExp(CANDIDATE_PATTERN);
-
-/**
- * The loader's one test per file: may it need the module-expression transform, or does it mention `SharedStruct`
- * (the registry's marker, below)? `latin1` is the file's bytes decoded as latin1 (one character per byte), which
- * costs a copy but no UTF-8 decoding. False means the file passes through untouched.
- */
-export function mayNeedWork(latin1: string): boolean {
-  return WORK.test(latin1);
-}
-const WORK = new RegExp(`${CANDIDATE_PATTERN}|SharedStruct`);
 
 /** Transform a whole module file. Returns `src` itself (the same string) when nothing needs to change. */
 export function transformModule(src: string, options: TransformOptions): string {
@@ -82,9 +60,6 @@ export function transformBlock(src: string, url: string, path: string, scanned?:
   const head = padding.startsWith(' '.repeat(prefix.length)) ? prefix + padding.slice(prefix.length) : prefix + padding;
   return head + blockBody(src, result, block, url);
 }
-
-/** The word that makes the loader add registry code to a module (see registry.ts). */
-export const STRUCT_MARKER = 'SharedStruct';
 
 /**
  * Let a module join the module-map keyed registry: a call at its start that hands the registry the module's own

@@ -39,6 +39,7 @@ import '../transport/module-codec.js';
 import '../transport/structured-clone.js';
 import './transport.js';
 import '../scanner.js';
+import '../candidate.js';
 import '../transform.js';
 import './transformer.js';
 import './sw-protocol.js';

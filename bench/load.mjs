@@ -32,6 +32,8 @@ function generate() {
   writeFileSync(join(out, 'main.mjs'), `import total from './m0.mjs';\nif (total !== ${(MODULES * (MODULES - 1)) / 2}) throw new Error('bad total ' + total);\n`);
   writeFileSync(join(out, 'noop-hooks.mjs'), 'export async function resolve(s, c, next) { return next(s, c); }\nexport async function load(u, c, next) { return next(u, c); }\n');
   writeFileSync(join(out, 'noop-register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(out, 'noop-hooks.mjs')).href)});\n`);
+  // The floor on Node 22.15+/24: a pass-through synchronous load hook, the kind modmap installs there.
+  writeFileSync(join(out, 'noop-sync-register.mjs'), "import { registerHooks } from 'node:module';\nregisterHooks({ load(u, c, next) { return next(u, c); } });\n");
 }
 
 function time(node, args) {
@@ -44,12 +46,12 @@ function time(node, args) {
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
 
-function measure(node, rounds, withNoop) {
+function measure(node, rounds, noop) {
   const main = join(out, 'main.mjs');
   const variants = {
     bare: [main],
     modmap: ['--import', 'modmap/register', main],
-    ...(withNoop ? { noopHook: ['--import', pathToFileURL(join(out, 'noop-register.mjs')).href, main] } : {}),
+    ...(noop ? { noopHook: ['--import', pathToFileURL(join(out, noop)).href, main] } : {}),
   };
   const times = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
   for (const args of Object.values(variants)) time(node, args); // warm the file cache
@@ -68,17 +70,18 @@ export async function run({ quick = false } = {}) {
   generate();
   const rounds = quick ? 7 : 21;
   const major = Number(process.versions.node.split('.')[0]);
-  const here = measure(process.execPath, rounds, major < 22);
+  const here = measure(process.execPath, rounds, major < 22 ? 'noop-register.mjs' : 'noop-sync-register.mjs');
   const result = {
     loadVsBare: here.median.modmap / here.median.bare,
     details: { modules: MODULES, rounds, node: process.version, ms: here },
   };
-  if (here.median.noopHook !== undefined) result.loadVsNoopHook = here.median.modmap / here.median.noopHook;
+  if (here.median.noopHook !== undefined && major < 22) result.loadVsNoopHook = here.median.modmap / here.median.noopHook;
   const n24 = node24Path();
   if (major < 24 && n24) {
-    const other = measure(n24, rounds, false);
+    const other = measure(n24, rounds, 'noop-sync-register.mjs');
     result.loadVsBareNode24 = other.median.modmap / other.median.bare;
-    result.details.node24 = { ms: other };
+    // Beside it: the same graph under a no-op sync hook ÷ bare, the floor any loader hook starts from.
+    result.details.node24 = { ms: other, noopHookVsBare: other.median.noopHook / other.median.bare };
   }
   return result;
 }

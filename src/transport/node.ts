@@ -20,13 +20,15 @@
 //   with its internal start message).
 // Replaced exports are published to ESM importers with `module.syncBuiltinESMExports()`.
 //
-// Start-up cost: loading `node:worker_threads` costs the main thread several million instructions (callgrind, Node
-// 24), so with the synchronous hooks the register entry asks for `{ lazyWorkerThreads: true }`: the port and
-// structuredClone patches (on the global MessagePort, no module load) happen at once, and the worker_threads
-// patches (Worker, receiveMessageOnPort, environment data) and a worker's bootstrap happen when the module is first
-// loaded: the load hook sees `node:worker_threads` for every `import` and `require` of it, `process.getBuiltinModule`
-// is wrapped, and the struct engine asks before it would create a heap of its own (bridge.ts). All three come
-// before user code can touch a Worker, `workerData` or a shared value.
+// Start-up cost: loading `node:worker_threads`, or merely reading the global MessagePort, costs the main thread
+// several million instructions (callgrind, Node 24), so with the synchronous hooks the register entry asks for
+// `{ lazyWorkerThreads: true }`: only the structuredClone wrapper is installed at once, and the port patches, the
+// worker_threads patches (Worker, receiveMessageOnPort, environment data) and a worker's bootstrap happen together
+// when the app first needs them: the load hook sees `node:worker_threads` for every `import` and `require` of it,
+// `process.getBuiltinModule` is wrapped, the global port classes are accessors until first read, and the struct
+// engine asks before it would create a heap of its own (bridge.ts). All come before user code can touch a port, a
+// Worker, `workerData` or a shared value. In a worker thread Node has loaded worker_threads already, so everything
+// is patched at once there.
 
 import * as nodeModule from 'node:module';
 import type { WorkerOptions } from 'node:worker_threads';

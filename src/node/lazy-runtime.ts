@@ -9,7 +9,6 @@
 // into its own non-writable slot now, before any app code, so the registry gets it whenever it loads.
 import { createRequire } from 'node:module';
 import type * as ModuleExpression from '../module-expression.js';
-import { codes } from '../errors.js';
 
 type Api = typeof ModuleExpression;
 
@@ -17,7 +16,7 @@ const RUNTIME_KEY = Symbol.for('modmap');
 const LAZY_RUNTIME_MARK = Symbol.for('modmap.lazyRuntime');
 const VERIFIER_SLOT = Symbol.for('modmap.tokenVerifier');
 /** The runtime file of this copy of modmap (the path holds from dist/src/node/, bundled or not). */
-const RUNTIME_URL = new URL('../module-expression.js', import.meta.url).href;
+export const RUNTIME_URL = new URL('../module-expression.js', import.meta.url).href;
 
 let api: Api | undefined;
 
@@ -38,19 +37,21 @@ export function runtimeApi(): Api {
 
 /**
  * Define `globalThis[Symbol.for('modmap')]` (non-configurable) and, when absent, `globalThis.Module`, both loading
- * the runtime on first read, and the registry's verifier slot. Call once, before app code runs.
+ * the runtime on first read, and the registry's verifier slot. Call once, before app code runs. Returns the runtime
+ * URL of another copy of modmap already installed in this agent (two node_modules folders), having changed nothing;
+ * the caller throws ERR_MODMAP_DUPLICATE_INSTALL (the error table is not part of the start-up bundle).
  */
-export function installLazyRuntime(verify: (url: string, token: string) => boolean): void {
+export function installLazyRuntime(verify: (url: string, token: string) => boolean): string | undefined {
   const g = globalThis as Record<PropertyKey, unknown>;
-  Object.defineProperty(g, VERIFIER_SLOT, { value: verify, writable: false, enumerable: false, configurable: false });
   const current = Object.getOwnPropertyDescriptor(g, RUNTIME_KEY);
   if (current !== undefined) {
-    // Another copy of modmap installed itself first in this agent (two node_modules folders): refuse, as before.
     const origin = (current.get as unknown as Record<symbol, string> | undefined)?.[LAZY_RUNTIME_MARK] ??
       String((current.value as { origin?: unknown } | undefined)?.origin);
-    if (origin !== RUNTIME_URL) throw codes.ERR_MODMAP_DUPLICATE_INSTALL(origin, RUNTIME_URL);
-    return;
+    if (origin !== RUNTIME_URL) return origin;
   }
+  // Non-configurable: a slot defined before this (by anything else) makes this throw rather than trust it.
+  Object.defineProperty(g, VERIFIER_SLOT, { value: verify, writable: false, enumerable: false, configurable: false });
+  if (current !== undefined) return undefined; // this copy's runtime, installed as a plain value (it was imported first)
   const get = function modmapRuntime() {
     return runtimeApi().runtime;
   };
@@ -71,4 +72,5 @@ export function installLazyRuntime(verify: (url: string, token: string) => boole
     enumerable: false,
     configurable: true,
   });
+  return undefined;
 }

@@ -3,12 +3,15 @@
 // calls and the registry's token verifier (both before any app code), the transport (so workerData and the shared
 // heap are in place before any user code uses them in a worker), then the loader hooks.
 //
-// Start-up is kept small, because every agent of every run pays it: the runtime, the struct engine and, with the
-// synchronous hooks, node:worker_threads load on first need (lazy-runtime.ts, structs/bridge.ts, transport/node.ts).
+// Start-up is kept small, because every agent of every run pays it. This file is bundled with the hooks' per-file
+// test and the stand-ins below into dist/src/node/register.bundle.js (~15 KB); the runtime, the struct engine, the
+// transport (and with it node:worker_threads), the scanner and transform, and the error table load on first need
+// (lazy-runtime.ts, structs/bridge-state.ts, lazy-transport.ts, loader-hooks/load.ts).
 import * as nodeModule from 'node:module';
-import { setEngineLoader } from '../structs/bridge.js';
-import { installLazyRuntime, provideRuntime } from './lazy-runtime.js';
-import { installNodeTransport, patchWorkerThreads } from '../transport/node.js';
+import { setEngineLoader } from '../structs/bridge-state.js';
+import { installLazyRuntime, loadedRuntime, provideRuntime, runtimeApi, RUNTIME_URL } from './lazy-runtime.js';
+import { installTransport } from './lazy-transport.js';
+import type * as Transport from '../transport/node.js';
 import { createSecret, createTokenIssuer } from '../../loader-hooks/token.js';
 import { registerHooks, supportsSyncHooks } from './features.js';
 
@@ -16,16 +19,32 @@ import { registerHooks, supportsSyncHooks } from './features.js';
 let secret: string | undefined = supportsSyncHooks ? undefined : createSecret();
 const getSecret = (): string => (secret ??= createSecret());
 const tokenFor = createTokenIssuer(getSecret);
+/** require() of ES modules works here (Node 20.19+, 22.12+), so modmap's parts can load synchronously on first need. */
 const lazy = process.features.require_module === true;
-installLazyRuntime((url, token) => token === tokenFor(url));
-if (!lazy) provideRuntime(await import('../module-expression.js')); // no require() of ES modules (Node < 20.19)
+const requireHere = nodeModule.createRequire(import.meta.url);
+
+const other = installLazyRuntime((url, token) => token === tokenFor(url));
+if (other !== undefined) {
+  // Another copy of modmap installed itself first in this agent (two node_modules folders): refuse.
+  const { codes } = await import('../errors.js');
+  throw codes.ERR_MODMAP_DUPLICATE_INSTALL(other, RUNTIME_URL);
+}
+if (!lazy) provideRuntime(await import('../module-expression.js'));
+
 // The struct engine loads on first need (a worker to start, a shared value received) or when the app imports
 // modmap; where require() cannot load ES modules, it loads now instead.
-const loadEngine = () => void nodeModule.createRequire(import.meta.url)('../structs/index.js');
-if (lazy) setEngineLoader(loadEngine);
+if (lazy) setEngineLoader(() => void requireHere('../structs/index.js'));
 else await import('../structs/index.js');
-// worker_threads is patched when the app loads it, which only the in-thread (synchronous) hooks can see.
-installNodeTransport({ lazyWorkerThreads: supportsSyncHooks && lazy }); // also wraps structuredClone (SPEC §6)
+
+// The transport: worker_threads is patched when the app loads it, which only the in-thread (synchronous) hooks can
+// see; elsewhere (Node 20's hooks thread, no require() of ES modules) it is loaded and installed now.
+const TRANSPORT = '../transport/node.bundle.js';
+const lazyThreads = supportsSyncHooks && lazy;
+const patchWorkerThreads = installTransport({ loaded: loadedRuntime, load: runtimeApi }, {
+  lazy: lazyThreads,
+  load: () => requireHere(TRANSPORT) as typeof Transport,
+  preloaded: lazyThreads ? undefined : ((await import(TRANSPORT)) as typeof Transport),
+});
 
 if (supportsSyncHooks) {
   const { createSyncHooks } = await import('../../loader-hooks/sync.js');

@@ -20,15 +20,14 @@
 //   with its internal start message).
 // Replaced exports are published to ESM importers with `module.syncBuiltinESMExports()`.
 //
-// Start-up cost: loading `node:worker_threads`, or merely reading the global MessagePort, costs the main thread
-// several million instructions (callgrind, Node 24), so with the synchronous hooks the register entry asks for
-// `{ lazyWorkerThreads: true }`: only the structuredClone wrapper is installed at once, and the port patches, the
-// worker_threads patches (Worker, receiveMessageOnPort, environment data) and a worker's bootstrap happen together
-// when the app first needs them: the load hook sees `node:worker_threads` for every `import` and `require` of it,
-// `process.getBuiltinModule` is wrapped, the global port classes are accessors until first read, and the struct
-// engine asks before it would create a heap of its own (bridge.ts). All come before user code can touch a port, a
-// Worker, `workerData` or a shared value. In a worker thread Node has loaded worker_threads already, so everything
-// is patched at once there.
+// Start-up cost: this file and the codec are loaded as one bundle (dist/src/transport/node.bundle.js) only when
+// first needed. With the synchronous hooks the register entry installs small stand-ins instead
+// (src/node/lazy-transport.ts): accessors for the global port classes, a wrapped `process.getBuiltinModule`, the
+// engine's before-heap call, the load hook's view of `node:worker_threads`, and a `structuredClone` that goes
+// straight to the host while no modmap value can exist. Loading `node:worker_threads`, or merely reading the global
+// MessagePort, costs the main thread several million instructions (callgrind, Node 24), and this bundle ~1 ms more.
+// All of them load it and call patchWorkerThreads() before user code can touch a port, a Worker, `workerData` or a
+// shared value. In a worker thread Node has loaded worker_threads already, so everything is patched at once there.
 
 import * as nodeModule from 'node:module';
 import type { WorkerOptions } from 'node:worker_threads';
@@ -36,16 +35,26 @@ import * as builtins from './builtins.js';
 import { decodeEnvelope, decodeMessage, encodeMessage, isEnvelope, registerCodec } from './codec.js';
 import type { Envelope } from './codec.js';
 import { createModuleCodec, sharedCodec } from './codecs.js';
-import { installStructuredClone } from './structured-clone.js';
+import type { ModuleRuntime } from './codecs.js';
+import { cloneWithCodecs, installStructuredClone } from './structured-clone.js';
 import { REGISTER_URL, workerExecArgv } from './exec-argv.js';
-import { loadedRuntime, runtimeApi } from '../node/lazy-runtime.js';
-import { requireEngine, setBeforeHeap } from '../structs/bridge.js';
+import type * as ModuleExpression from '../module-expression.js';
+import { requireEngine } from '../structs/bridge.js';
 import { codes } from '../errors.js';
+
+export { cloneWithCodecs };
+
+/** The runtime (src/module-expression.ts) as the register entry loads it: `loaded()` answers without loading. */
+export interface NodeRuntime {
+  loaded(): typeof ModuleExpression | undefined;
+  load(): typeof ModuleExpression;
+}
 
 type WorkerThreads = typeof import('node:worker_threads');
 /** node:worker_threads, once patchWorkerThreads() has run. */
 let wt: WorkerThreads;
-const isModule = (value: unknown): boolean => loadedRuntime()?.isModule(value) === true;
+let runtime: NodeRuntime | undefined;
+const isModule = (value: unknown): boolean => runtime?.loaded()?.isModule(value) === true;
 
 /** Node's hybrid dispatch entry point, shared with its per-context messaging code through the global registry. */
 const kHybridDispatch = Symbol.for('nodejs.internal.kHybridDispatch');
@@ -70,59 +79,18 @@ let threadsPatched = false;
 /** The host's own structuredClone, taken before modmap wraps the global. */
 const hostStructuredClone = globalThis.structuredClone;
 
-const WORKER_THREADS_IDS = new Set(['worker_threads', 'node:worker_threads']);
-
 /**
- * Install the transport in this agent: modmap values pass through every postMessage and workerData, and workers
- * started here run modmap too. Idempotent. In a worker, also attaches the shared heap and decodes workerData, at
- * once or (lazyWorkerThreads) when worker_threads is first loaded; then the caller's load hook must call
- * patchWorkerThreads() when it sees `node:worker_threads`.
+ * Install the codecs in this agent and wrap `structuredClone` (SPEC §6), unless a modmap wrapper is already there
+ * (the register entry's stand-in, which calls cloneWithCodecs once a modmap value can exist). Idempotent. Then
+ * patchWorkerThreads() wires the ports and workers, at once or when worker_threads is first needed.
  */
-export function installNodeTransport(options: { lazyWorkerThreads?: boolean } = {}): void {
+export function installNodeTransport(rt: NodeRuntime): void {
   if (installed) return;
   installed = true;
-  registerCodec(createModuleCodec(loadedRuntime, runtimeApi));
+  runtime = rt;
+  registerCodec(createModuleCodec(rt.loaded as () => ModuleRuntime | undefined, rt.load as () => ModuleRuntime));
   registerCodec(sharedCodec);
   installStructuredClone();
-  // Lazy only where nothing has loaded worker_threads yet: in a worker thread Node has (so a worker's bootstrap
-  // always runs here, before user code), and so has an app that imports modmap/register from code after importing
-  // it. Without Node's list of loaded builtins (undocumented), patch at once.
-  const loadedBuiltins = (process as unknown as { moduleLoadList?: unknown }).moduleLoadList;
-  if (options.lazyWorkerThreads !== true || !Array.isArray(loadedBuiltins) || loadedBuiltins.includes('NativeModule worker_threads')) {
-    patchWorkerThreads();
-    return;
-  }
-  // The global port classes: reading one, or redefining it, makes Node load its messaging internals (~8 M
-  // instructions), so they are deleted unread (which does not) and replaced by accessors that patch worker_threads
-  // first and then become the same plain values (worker_threads exports the very same classes).
-  for (const name of ['MessagePort', 'MessageChannel', 'BroadcastChannel'] as const) {
-    if (!delete (globalThis as Record<string, unknown>)[name]) continue;
-    const settle = (value: unknown) =>
-      Object.defineProperty(globalThis, name, { value, writable: true, enumerable: false, configurable: true });
-    Object.defineProperty(globalThis, name, {
-      get() {
-        patchWorkerThreads();
-        const value = wt[name];
-        settle(value);
-        return value;
-      },
-      set: settle,
-      enumerable: false,
-      configurable: true,
-    });
-  }
-  setBeforeHeap(patchWorkerThreads);
-  const host = process as unknown as { getBuiltinModule?: (id: string) => unknown };
-  const getBuiltin = host.getBuiltinModule;
-  if (typeof getBuiltin === 'function') {
-    Object.defineProperty(process, 'getBuiltinModule', {
-      value: function getBuiltinModule(this: unknown, id: string) {
-        if (WORKER_THREADS_IDS.has(id)) patchWorkerThreads();
-        return Reflect.apply(getBuiltin, this, arguments);
-      },
-      writable: true, enumerable: true, configurable: true,
-    });
-  }
 }
 
 /** The worker_threads half of the transport (Worker, receiveMessageOnPort, environment data; a worker's bootstrap). */
@@ -234,7 +202,7 @@ function createWorkerClass(NativeWorker: WorkerCtor): WorkerCtor {
       const opts: WorkerOptions = { ...options };
       let entry = filename;
       if (isModule(filename)) {
-        const { moduleIdentity, moduleUrl } = runtimeApi();
+        const { moduleIdentity, moduleUrl } = runtime!.load();
         // The block URL carries a query (`?modmap-block=…`) that a file path cannot hold, so the entry is a tiny
         // data: module that imports the block by its absolute URL (data: modules may import absolute file: URLs).
         entry = new URL(`data:text/javascript,${encodeURIComponent(`import ${JSON.stringify(moduleUrl(filename as never))};`)}`);

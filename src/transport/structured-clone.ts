@@ -8,6 +8,13 @@ import { decodeMessage, encodeMessage } from './codec.js';
 /** Marks the wrapper, so that a second call (register entry, installNodeTransport, a second copy) does not wrap twice. */
 const kWrapped = Symbol.for('modmap.structuredClone');
 
+/** structuredClone through the codec: modmap values come back as this agent's own objects. */
+export function cloneWithCodecs(host: typeof structuredClone, value: unknown, options?: StructuredSerializeOptions): unknown {
+  const encoded = encodeMessage(value);
+  if (encoded === value) return host(value, options);
+  return decodeMessage(host(encoded, options));
+}
+
 /** Wrap `globalThis.structuredClone` once per realm. Idempotent. */
 export function installStructuredClone(): void {
   const g = globalThis as { structuredClone?: typeof structuredClone };
@@ -16,9 +23,7 @@ export function installStructuredClone(): void {
   const wrapped = function structuredClone(this: unknown, value: unknown, options?: StructuredSerializeOptions): unknown {
     // No argument: let the host throw its own TypeError, exactly as without modmap.
     if (arguments.length === 0) return Reflect.apply(host, this, []);
-    const encoded = encodeMessage(value);
-    if (encoded === value) return host(value, options);
-    return decodeMessage(host(encoded, options));
+    return cloneWithCodecs(host, value, options);
   };
   Object.defineProperty(wrapped, kWrapped, { value: true });
   // Same attributes as the host's own global (enumerable, writable, configurable).

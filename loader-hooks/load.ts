@@ -49,17 +49,27 @@ const transformUrl = (state: HookState): string => new URL('src/transform.js', s
 /**
  * Most files leave here: may this load result need the transform or the registry's code? modmap's own built files
  * never do (none has a module expression, and none takes a Module in a dynamic import), and passing them through
- * also keeps loading the transform itself out of this hook.
+ * also keeps loading the transform itself out of this hook. `true` means it may; otherwise the file passes through,
+ * and the answer is its bytes read as latin1 where they were read, or `false`.
  */
-function mayNeed(state: HookState, url: string, result: LoadResult): boolean {
+function check(state: HookState, url: string, result: LoadResult): boolean | string {
   if (result.format !== 'module' && result.format !== 'module-typescript') return false;
   if (url.startsWith(state.ownRoot)) return false;
   // One native regular-expression search over the bytes read as latin1 (no UTF-8 decoding). Node's default load
   // gives a Buffer; other byte sources are viewed as one first.
   const source = result.source;
   const bytes = Buffer.isBuffer(source) ? source : asBuffer(source);
-  return bytes === null || mayNeedWork(bytes.toString('latin1')) || url.includes(BLOCK_MARKER);
+  if (bytes === null) return true;
+  const latin1 = latin1Of(bytes);
+  return mayNeedWork(latin1) || url.includes(BLOCK_MARKER) || latin1;
 }
+
+// Buffer#toString('latin1') looks the encoding up on every call; its latin1Slice (on Buffer.prototype since Node's
+// first releases, though undocumented) is what it ends in.
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: (start: number, end: number) => string }).latin1Slice;
+const latin1Of = typeof latin1Slice === 'function'
+  ? (bytes: Buffer): string => latin1Slice.call(bytes, 0, bytes.length)
+  : (bytes: Buffer): string => bytes.toString('latin1');
 
 /** The transformed code for a load result that passed mayNeed(), or null when it passes through unchanged. */
 function transformResult(state: HookState, t: Transform, url: string, result: LoadResult): string | null {
@@ -95,7 +105,7 @@ function withSource(result: LoadResult, code: string): LoadResult {
 export function createLoad(state: HookState) {
   return async function load(url: string, context: LoadContext, nextLoad: NextLoadAsync): Promise<LoadResult> {
     const result = await nextLoad(url, context);
-    if (!mayNeed(state, url, result)) return result;
+    if (check(state, url, result) !== true) return result;
     transform ??= (await import(transformUrl(state))) as Transform;
     const code = transformResult(state, transform, url, result);
     return code === null ? result : withSource(result, code);
@@ -103,10 +113,21 @@ export function createLoad(state: HookState) {
 }
 
 export function createLoadSync(state: HookState) {
+  // Where the bytes are ASCII (nearly every module), the latin1 text the test made is exactly the text UTF-8 decoding
+  // gives, so a module that passes through carries it to Node, which then skips decoding the bytes again. That makes
+  // this hook cost about what a no-op hook does (bench/load.mjs). A UTF-8 byte order mark is not ASCII: such a file
+  // keeps its bytes, and Node's own decoding.
+  const isAscii = (process.getBuiltinModule?.('node:buffer') as typeof import('node:buffer') | undefined)?.isAscii;
   return function load(url: string, context: LoadContext, nextLoad: NextLoadSync): LoadResult {
     const result = nextLoad(url, context);
     if (url === 'node:worker_threads') state.onWorkerThreads?.();
-    if (!mayNeed(state, url, result)) return result;
+    const verdict = check(state, url, result);
+    if (verdict !== true) {
+      // The same text in another form, so the result is updated in place (a copy with a null prototype costs more).
+      if (typeof verdict === 'string' && result.format === 'module' && Buffer.isBuffer(result.source) &&
+          isAscii?.(result.source) === true) result.source = verdict;
+      return result;
+    }
     transform ??= createRequire(transformUrl(state))('./transform.js') as Transform;
     const code = transformResult(state, transform, url, result);
     return code === null ? result : withSource(result, code);

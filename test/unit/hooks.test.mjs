@@ -23,10 +23,26 @@ test('non-ESM formats pass through untouched, as the very same result object', (
   }
 });
 
-test('ESM without blocks or dynamic imports passes through as the same result (no decode)', () => {
+test('ESM without blocks or dynamic imports passes through as the same result, with the same text', async () => {
   const load = createLoadSync(createState());
-  const result = { format: 'module', source: Buffer.from('import a from "./a.js";\nexport default a;') };
+  // ASCII bytes: the text the byte test read them as (latin1) is what UTF-8 decoding gives, so Node gets that string.
+  const text = 'import a from "./a.js";\nexport default a; // plain ASCII\r\n\t`${a}`\n';
+  const result = { format: 'module', source: Buffer.from(text) };
   assert.equal(load(url, {}, () => result), result);
+  assert.equal(result.source, text);
+  // Any other byte keeps the bytes, for Node's own UTF-8 decoding: a byte order mark, a non-ASCII character.
+  for (const bytes of [Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('export default 1;')]), Buffer.from('export default "é";')]) {
+    const r = { format: 'module', source: bytes };
+    assert.equal(load(url, {}, () => r), r);
+    assert.equal(r.source, bytes);
+  }
+  // A TypeScript module keeps its bytes too (Node strips its types from what it decodes itself).
+  const ts = { format: 'module-typescript', source: Buffer.from('export const a: number = 1;') };
+  assert.equal(load(url, {}, () => ts).source, ts.source);
+  // The async hooks (Node 20's thread) leave the result as it was.
+  const asyncResult = { format: 'module', source: Buffer.from(text) };
+  assert.equal(await createLoad(createState())(url, {}, async () => asyncResult), asyncResult);
+  assert.ok(Buffer.isBuffer(asyncResult.source));
 });
 
 test('ESM with a block is transformed; the block URL loads the block body', async () => {

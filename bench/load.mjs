@@ -6,8 +6,9 @@
 //                  registerHooks modmap uses; on Node 20 the async hooks thread alone costs far more).
 // loadVsNoopHook = Node 20 only: modmap ÷ a no-op `module.register` hook, the floor of any async hook (≤ 1.05).
 // loadVsBareNode24 = loadVsBare measured with the registry's Node 24 when it is installed (see .ci/run).
-// Method: each variant is a fresh process; rounds are interleaved (ABC ABC …) so drift hits all alike; median of
-// the rounds is reported, min beside it.
+// Method: each variant is a fresh process; rounds are interleaved (ABC ABC …), and each ratio is the median over
+// the rounds of that round's own ratio (modmap ÷ anchor, run back to back), so that drift in the machine's speed
+// cancels. The median and min times of each variant, and the ratio of the medians, are in `details`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -58,7 +59,9 @@ function measure(node, rounds, noop) {
   for (let r = 0; r < rounds; r++) for (const [k, args] of Object.entries(variants)) times[k].push(time(node, args));
   const med = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, +median(v).toFixed(1)]));
   const min = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, +Math.min(...v).toFixed(1)]));
-  return { median: med, min };
+  /** The median over rounds of a ÷ b, each round's pair run back to back. */
+  const paired = (a, b) => median(times[a].map((t, i) => t / times[b][i]));
+  return { median: med, min, paired };
 }
 
 export function node24Path() {
@@ -68,20 +71,25 @@ export function node24Path() {
 
 export async function run({ quick = false } = {}) {
   generate();
-  const rounds = quick ? 7 : 21;
+  const rounds = quick ? 7 : 31;
   const major = Number(process.versions.node.split('.')[0]);
   const here = measure(process.execPath, rounds, major < 22 ? 'noop-register.mjs' : 'noop-sync-register.mjs');
   const result = {
-    loadVsBare: here.median.modmap / here.median.bare,
-    details: { modules: MODULES, rounds, node: process.version, ms: here },
+    loadVsBare: here.paired('modmap', 'bare'),
+    details: { modules: MODULES, rounds, node: process.version, ms: { median: here.median, min: here.min }, ratioOfMedians: here.median.modmap / here.median.bare },
   };
-  if (here.median.noopHook !== undefined && major < 22) result.loadVsNoopHook = here.median.modmap / here.median.noopHook;
+  if (here.median.noopHook !== undefined && major < 22) result.loadVsNoopHook = here.paired('modmap', 'noopHook');
   const n24 = node24Path();
   if (major < 24 && n24) {
     const other = measure(n24, rounds, 'noop-sync-register.mjs');
-    result.loadVsBareNode24 = other.median.modmap / other.median.bare;
+    result.loadVsBareNode24 = other.paired('modmap', 'bare');
     // Beside it: the same graph under a no-op sync hook ÷ bare, the floor any loader hook starts from.
-    result.details.node24 = { ms: other, noopHookVsBare: other.median.noopHook / other.median.bare };
+    result.details.node24 = {
+      ms: { median: other.median, min: other.min },
+      ratioOfMedians: other.median.modmap / other.median.bare,
+      noopHookVsBare: other.paired('noopHook', 'bare'),
+      modmapVsNoopHook: other.paired('modmap', 'noopHook'),
+    };
   }
   return result;
 }

@@ -21,6 +21,7 @@ import '../identity.js';
 import '../errors.js';
 import '../registry.js';
 import '../module-expression.js';
+import '../structs/bridge-state.js';
 import '../structs/bridge.js';
 import '../structs/heap.js';
 import '../structs/values.js';

@@ -37,6 +37,7 @@ import '../structs/index.js';
 import '../transport/codec.js';
 import '../transport/codecs.js';
 import '../transport/module-codec.js';
+import '../transport/clone-wrapper.js';
 import '../transport/structured-clone.js';
 import './transport.js';
 import '../scanner.js';

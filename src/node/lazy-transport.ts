@@ -14,9 +14,8 @@
 import type * as Transport from '../transport/node.js';
 import type { NodeRuntime } from '../transport/node.js';
 import { loadedEngine, setBeforeHeap } from '../structs/bridge-state.js';
+import { installCloneWrapper } from '../transport/clone-wrapper.js';
 
-/** Marks modmap's structuredClone, so that the transport's own wrapper (structured-clone.ts) is not added on top. */
-const kWrapped = Symbol.for('modmap.structuredClone');
 const WORKER_THREADS_IDS = new Set(['worker_threads', 'node:worker_threads']);
 
 /**
@@ -76,16 +75,11 @@ export function installTransport(
 /**
  * SPEC §6 without loading the codec at start-up: no Module and no shared value can exist in this agent until the
  * runtime or the struct engine has loaded (the very tests the codecs make), and until then this is the host's
- * structuredClone. Same attributes as the host's global.
+ * structuredClone. The transport's own installStructuredClone() then finds this wrapper and leaves it.
  */
 function installStructuredCloneStandIn(runtime: NodeRuntime, full: () => typeof Transport): void {
-  const host = globalThis.structuredClone;
-  if (typeof host !== 'function' || (host as unknown as Record<symbol, unknown>)[kWrapped] === true) return;
-  const structuredClone = function structuredClone(this: unknown, value: unknown, options?: StructuredSerializeOptions): unknown {
-    if (arguments.length === 0) return Reflect.apply(host, this, []); // the host's own TypeError
-    if (runtime.loaded() === undefined && loadedEngine() === undefined) return host(value, options);
-    return full().cloneWithCodecs(host, value, options);
-  };
-  Object.defineProperty(structuredClone, kWrapped, { value: true });
-  Object.defineProperty(globalThis, 'structuredClone', { value: structuredClone, writable: true, enumerable: true, configurable: true });
+  installCloneWrapper((host, value, options) =>
+    runtime.loaded() === undefined && loadedEngine() === undefined
+      ? host(value, options)
+      : full().cloneWithCodecs(host, value, options));
 }

@@ -71,7 +71,7 @@ const latin1Of = typeof latin1Slice === 'function'
   ? (bytes: Buffer): string => latin1Slice.call(bytes, 0, bytes.length)
   : (bytes: Buffer): string => bytes.toString('latin1');
 
-/** The transformed code for a load result that passed mayNeed(), or null when it passes through unchanged. */
+/** The transformed code for a load result that check() passed (`true`), or null when it passes through unchanged. */
 function transformResult(state: HookState, t: Transform, url: string, result: LoadResult): string | null {
   const text = sourceText(result.source);
   if (text === null) return null;

@@ -35,7 +35,6 @@ import * as builtins from './builtins.js';
 import { decodeEnvelope, decodeMessage, encodeMessage, isEnvelope, registerCodec } from './codec.js';
 import type { Envelope } from './codec.js';
 import { createModuleCodec, sharedCodec } from './codecs.js';
-import type { ModuleRuntime } from './codecs.js';
 import { cloneWithCodecs, installStructuredClone } from './structured-clone.js';
 import { REGISTER_URL, workerExecArgv } from './exec-argv.js';
 import type * as ModuleExpression from '../module-expression.js';
@@ -88,7 +87,7 @@ export function installNodeTransport(rt: NodeRuntime): void {
   if (installed) return;
   installed = true;
   runtime = rt;
-  registerCodec(createModuleCodec(rt.loaded as () => ModuleRuntime | undefined, rt.load as () => ModuleRuntime));
+  registerCodec(createModuleCodec(rt.loaded, rt.load));
   registerCodec(sharedCodec);
   installStructuredClone();
 }

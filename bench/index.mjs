@@ -24,6 +24,8 @@ const suites = {
   transport: ['./transport.mjs', { plainMessageOverhead: [1.05, 'lower', 'plain message round trip, modmap ÷ none'] }],
   registry: ['./registry.mjs', {
     methodCall: [1.5, 'lower', 'method call on a received struct ÷ plain class method'],
+    methodCallNode24: [1.5, 'lower', 'the same on Node 24'],
+    methodCallFiveTypes: [Infinity, 'lower', 'methodCall after the agent read fields of 4 more struct types (report)'],
     firstResolve: [Infinity, 'lower', 'µs for the first method call on a newly received type (report)'],
   }],
   shim: ['./shim.mjs', {

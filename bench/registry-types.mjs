@@ -9,6 +9,13 @@ export class Fresh extends SharedStruct('x', 'y') {
   len2() { return this.x * this.x + this.y * this.y; }
 }
 
+// Four more struct types, each with a field the worker reads before its second measurement: five struct types in
+// one agent, as in a real app (bench/registry.mjs methodCallFiveTypes).
+export class T1 extends SharedStruct('a') {}
+export class T2 extends SharedStruct('a') {}
+export class T3 extends SharedStruct('a') {}
+export class T4 extends SharedStruct('a') {}
+
 /** The plain-object anchor: the same method on an ordinary class. */
 export class PlainVec {
   constructor(x, y) { this.x = x; this.y = y; }

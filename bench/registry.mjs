@@ -1,22 +1,40 @@
 // The registry's costs, in a child process with modmap installed (as a user runs it):
 //   methodCall   = a method call on a struct received from another agent, steady state, ÷ the same method on a
 //                  plain class instance, both in the receiving worker (target ≤ 1.5);
+//   methodCallFiveTypes = methodCall measured again after the worker has read fields of four more struct types
+//                  (a report: with five or more types, Node 20's field accessors go megamorphic, see BENCHMARKS.md);
+//   methodCallNode24 = methodCall measured with the registry's Node 24 when it is installed (see .ci/run);
 //   firstResolve = microseconds for the first method call on a newly received type, including the field read that
 //                  materialises it and resolves its key against the worker's own module (a report, not a ratio).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { node24Path } from './load.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+function child(node, quick) {
+  const r = spawnSync(node, ['--import', 'modmap/register', 'bench/registry-child.mjs', String(quick ? 3 : 9)], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`registry bench failed (${node}):\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+const ns = (m) => ({ structNsPerCall: +m.structNs.toFixed(2), plainNsPerCall: +m.plainNs.toFixed(2), fiveTypesNsPerCall: +m.fiveTypesNs.toFixed(2) });
+
 export async function run({ quick = false } = {}) {
-  const r = spawnSync(process.execPath, ['--import', 'modmap/register', 'bench/registry-child.mjs', String(quick ? 3 : 9)], { cwd: root, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`registry bench failed:\n${r.stderr}`);
-  const m = JSON.parse(r.stdout.trim().split('\n').pop());
-  return {
+  const m = child(process.execPath, quick);
+  const result = {
     methodCall: m.structNs / m.plainNs,
+    methodCallFiveTypes: m.fiveTypesNs / m.plainNs,
     firstResolve: m.firstUs,
-    details: { structNsPerCall: +m.structNs.toFixed(2), plainNsPerCall: +m.plainNs.toFixed(2), firstCallUs: +m.firstUs.toFixed(1), secondCallUs: +m.secondUs.toFixed(2) },
+    details: { node: process.version, ...ns(m), firstCallUs: +m.firstUs.toFixed(1), secondCallUs: +m.secondUs.toFixed(2) },
   };
+  const n24 = node24Path();
+  if (Number(process.versions.node.split('.')[0]) < 24 && n24) {
+    const o = child(n24, quick);
+    result.methodCallNode24 = o.structNs / o.plainNs;
+    result.details.node24 = { ...ns(o), methodCallFiveTypes: +(o.fiveTypesNs / o.plainNs).toFixed(3) };
+  }
+  return result;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

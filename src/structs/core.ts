@@ -613,7 +613,7 @@ function readKey(t: number): StructKey | null {
 }
 
 /** The agent's class for a foreign descriptor, or the error that says why there is none. */
-function resolveClass(p: Pending): Function | Error {
+function resolveClass(p: Omit<Pending, 'placeholder'>): Function | Error {
   p.key ??= readKey(p.t);
   if (p.key === null) return codes.ERR_MODMAP_UNKEYED_STRUCT(p.className);
   const cls = classForKey(p.key.url, p.key.name);
@@ -632,9 +632,15 @@ function settlePending(p: Pending): Function | Error {
   delete (p.placeholder as { constructor?: unknown }).constructor; // the stand-in below; the class's own shows now
   Object.setPrototypeOf(p.placeholder, cls.prototype);
   pending.delete(p.t);
-  const names = p.names;
-  typesByAddr.set(p.t, { addr: p.t, names, offsets: offsetsOf(names), className: p.className, newTarget: cls as NewTarget, fallback: false });
+  resolvedType(p, cls);
   return cls;
+}
+
+/** Record that this agent's class for the foreign descriptor `d.t` is `cls`. */
+function resolvedType(d: Omit<Pending, 'placeholder'>, cls: Function): TypeInfo {
+  const info: TypeInfo = { addr: d.t, names: d.names, offsets: offsetsOf(d.names), className: d.className, newTarget: cls as NewTarget, fallback: false };
+  typesByAddr.set(d.t, info);
+  return info;
 }
 
 onModuleJoined(() => {
@@ -684,13 +690,15 @@ function foreignType(t: number): TypeInfo {
   for (let i = 0; i < n; i++) names.push(readString(Atomics.load(i32, t + TYPE_HEADER + i)));
   const classWord = i32[t + 5]!;
   const className = classWord !== 0 ? readString(classWord) : 'SharedStruct';
+  const found = { t, names, className, key: null as StructKey | null };
+  const cls = resolveClass(found);
+  // The usual case: this agent has the class already, and instances take its prototype directly.
+  if (!(cls instanceof Error)) return resolvedType(found, cls);
   let record: Pending;
   const proto = Object.create(unresolvedPrototype(() => record)) as object;
   installFieldAccessors(proto, names, 0);
-  record = { t, names, className, placeholder: proto, key: null };
+  record = { ...found, placeholder: proto };
   pending.set(t, record);
-  const cls = settlePending(record);
-  if (!(cls instanceof Error)) return typesByAddr.get(t)!;
   // A stand-in constructor, so that `s.constructor` (which util.inspect reads) answers without the module; calling
   // it says what is missing.
   const target = function () {

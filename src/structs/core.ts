@@ -128,14 +128,49 @@ export class SharedHandle {
       configurable: true,
     };
   }
+
+  /**
+   * fieldAccessor, compiled afresh for one field. Closures of one function literal share V8's feedback: with shared
+   * accessors, the `#a` load sees the handle map of every struct class whose fields this agent reads. At five it
+   * goes megamorphic, and Node 20 and 22 then compile it as a generic lookup, ×14–17 per method call
+   * (`methodCallFiveTypes` in BENCHMARKS.md). A copy made by direct eval gets feedback of its own. The eval sits
+   * inside the class so that `#a` resolves. The serial number in the text keeps V8's eval cache from returning an
+   * earlier copy. Returns undefined where the host forbids code generation from strings.
+   */
+  static ownFieldAccessor(off: number, enumerable: boolean, v: Int32Array<ArrayBufferLike>): PropertyDescriptor | undefined {
+    fieldAccessorSource ??= SharedHandle.fieldAccessor.toString();
+    let copy: typeof SharedHandle.fieldAccessor;
+    try {
+      copy = eval(`({ ${fieldAccessorSource} }) /* ${++accessorCopies} */`).fieldAccessor;
+    } catch (e) {
+      if (e instanceof EvalError) return undefined;
+      throw e;
+    }
+    return copy(off, enumerable, v);
+  }
 }
+
+let fieldAccessorSource: string | undefined;
+let accessorCopies = 0;
+/**
+ * Whether fields get accessors of their own (SharedHandle.ownFieldAccessor). On in Node. Off in browsers: there a
+ * Content-Security-Policy without 'unsafe-eval' would report a violation, and the shared accessors are what runs.
+ * Switched off for good the first time the host refuses the eval.
+ */
+let ownAccessors = typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string';
 
 // Every prototype that carries field accessors, so they can be re-installed with the new view after growth.
 const fieldProtos: { proto: object; names: readonly string[]; first: number }[] = [];
 
 function installOn(entry: { proto: object; names: readonly string[]; first: number }, view: Int32Array<ArrayBufferLike>): void {
   for (let i = 0; i < entry.names.length; i++) {
-    Object.defineProperty(entry.proto, entry.names[i]!, SharedHandle.fieldAccessor(STRUCT_HEADER + entry.first + i, true, view));
+    const off = STRUCT_HEADER + entry.first + i;
+    let desc = ownAccessors ? SharedHandle.ownFieldAccessor(off, true, view) : undefined;
+    if (desc === undefined) {
+      ownAccessors = false;
+      desc = SharedHandle.fieldAccessor(off, true, view);
+    }
+    Object.defineProperty(entry.proto, entry.names[i]!, desc);
   }
 }
 

@@ -631,12 +631,17 @@ function parseKey(text: string): StructKey {
   return { url: text.slice(0, nl), name: text.slice(nl + 1) };
 }
 
-interface Pending {
+/** A foreign descriptor as this agent read it: its address, field names, class name and (once read) key. */
+interface Foreign {
   readonly t: number;
   readonly names: readonly string[];
   readonly className: string;
-  readonly placeholder: object;
   key: StructKey | null;
+}
+
+/** A foreign descriptor whose class is not here yet, with the placeholder prototype its instances get meanwhile. */
+interface Pending extends Foreign {
+  readonly placeholder: object;
 }
 
 /** Foreign descriptors whose class this agent has not resolved yet. */
@@ -648,7 +653,7 @@ function readKey(t: number): StructKey | null {
 }
 
 /** The agent's class for a foreign descriptor, or the error that says why there is none. */
-function resolveClass(p: Omit<Pending, 'placeholder'>): Function | Error {
+function resolveClass(p: Foreign): Function | Error {
   p.key ??= readKey(p.t);
   if (p.key === null) return codes.ERR_MODMAP_UNKEYED_STRUCT(p.className);
   const cls = classForKey(p.key.url, p.key.name);
@@ -672,7 +677,7 @@ function settlePending(p: Pending): Function | Error {
 }
 
 /** Record that this agent's class for the foreign descriptor `d.t` is `cls`. */
-function resolvedType(d: Omit<Pending, 'placeholder'>, cls: Function): TypeInfo {
+function resolvedType(d: Foreign, cls: Function): TypeInfo {
   const info: TypeInfo = { addr: d.t, names: d.names, offsets: offsetsOf(d.names), className: d.className, newTarget: cls as NewTarget, fallback: false };
   typesByAddr.set(d.t, info);
   return info;
@@ -725,7 +730,7 @@ function foreignType(t: number): TypeInfo {
   for (let i = 0; i < n; i++) names.push(readString(Atomics.load(i32, t + TYPE_HEADER + i)));
   const classWord = i32[t + 5]!;
   const className = classWord !== 0 ? readString(classWord) : 'SharedStruct';
-  const found = { t, names, className, key: null as StructKey | null };
+  const found: Foreign = { t, names, className, key: null };
   const cls = resolveClass(found);
   // The usual case: this agent has the class already, and instances take its prototype directly.
   if (!(cls instanceof Error)) return resolvedType(found, cls);

@@ -226,6 +226,31 @@ function plainChurn(ring, n) {
 
 // ---------------------------------------------------------------------------------------------------------
 
+/**
+ * defineClass: defining a struct class with eight fields, ÷ defining a plain class with eight accessor properties
+ * (a getter and a setter closure each), medians of 41 definitions after a warm-up. Struct classes get their fields'
+ * own accessors later, once the fields are in use (core.ts "Tiers"); this row keeps the definition itself cheap.
+ */
+function measureDefine(S) {
+  const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+  const plainDefine = () => {
+    class Base {}
+    const store = new Map();
+    for (const n of names) Object.defineProperty(Base.prototype, n, { get() { return store.get(n); }, set(v) { store.set(n, v); }, enumerable: true, configurable: true });
+    return class extends Base {};
+  };
+  const structDefine = () => class extends S.SharedStruct(...names) {};
+  const median = (f) => {
+    for (let i = 0; i < 5; i++) f();
+    const ts = [];
+    for (let i = 0; i < 41; i++) { const t = now(); f(); ts.push(now() - t); }
+    return ts.sort((x, y) => x - y)[20] / 1000;
+  };
+  const plainUs = median(plainDefine);
+  const structUs = median(structDefine);
+  return { plainUs, structUs, ratio: structUs / plainUs };
+}
+
 export async function run({ quick = false } = {}) {
   const S = await import('../dist/src/structs/index.js');
   class Point extends S.SharedStruct('x', 'y', 'next') {
@@ -280,6 +305,7 @@ export async function run({ quick = false } = {}) {
     },
   };
   const post = await measurePostGraph(S, Point, quick);
+  const define = measureDefine(S);
   const native = measureNative(quick);
   const ratios = (r) => r && {
     fieldRead: r.fieldRead.ratio,
@@ -297,6 +323,7 @@ export async function run({ quick = false } = {}) {
     chase: m.chase,
     postGraph: post.ratio,
     allocChurn: churn.ratio,
+    defineClass: define.ratio,
     native: ratios(native.result),
     details: {
       node: process.version,
@@ -307,6 +334,7 @@ export async function run({ quick = false } = {}) {
       modmap: mine,
       postGraph: post,
       allocChurn: churn,
+      defineClass: define,
       native: native.result,
       nativeSkipped: native.reason,
       heap: S.__internals.heapStats(),

@@ -101,16 +101,32 @@ export class SharedHandle {
    * the accessor was made). Kept tiny so that V8 inlines it at the call site; the view is a closure constant so
    * that V8 folds its base and length. When the heap grows, installFieldAccessors re-installs fresh accessors; an
    * old accessor still works (an index past its view falls through to the slow paths, which use the new view).
+   *
+   * With `slow`, the getter is the integer-specialised one (see "Integer fields" below installFieldAccessors): a
+   * word without the integer tag makes it index INT_PROBE out of bounds and call `slow`, which replaces it.
    */
-  static fieldAccessor(off: number, enumerable: boolean, v: Int32Array<ArrayBufferLike>): PropertyDescriptor {
+  static fieldAccessor(
+    off: number,
+    enumerable: boolean,
+    v: Int32Array<ArrayBufferLike>,
+    slow?: (s: number, w: number) => unknown,
+  ): PropertyDescriptor {
     const view = v;
     const length = v.length;
+    const general = function (this: SharedHandle): unknown {
+      const s = this.#a + off;
+      const w = view[s]!;
+      return (w & 1) !== 0 ? w >> 1 : readSlot(s, w);
+    };
+    const onlyInts = slow;
+    const integer = function (this: SharedHandle): unknown {
+      const s = this.#a + off;
+      const w = view[s]!;
+      // In bounds exactly when w carries the integer tag; never undefined then.
+      return INT_PROBE[~w & 1] !== undefined ? w >> 1 : onlyInts!(s, w);
+    };
     return {
-      get(this: SharedHandle): unknown {
-        const s = this.#a + off;
-        const w = view[s]!;
-        return (w & 1) !== 0 ? w >> 1 : readSlot(s, w);
-      },
+      get: onlyInts === undefined ? general : integer,
       set(this: SharedHandle, v: unknown): void {
         const s = this.#a + off;
         if (typeof v === 'number' && s < length) {
@@ -130,55 +146,136 @@ export class SharedHandle {
   }
 
   /**
-   * fieldAccessor, compiled afresh for one field. Closures of one function literal share V8's feedback: with shared
-   * accessors, the `#a` load sees the handle map of every struct class whose fields this agent reads. At five it
-   * goes megamorphic, and Node 20 and 22 then compile it as a generic lookup, ×14–17 per method call
+   * The first accessors of a field in Node (see "Tiers" below installFieldAccessors): the general ones, plus a call
+   * to `use` on every access, told whether the access involved something other than a small integer. Closures of
+   * one literal, so cheap to make; their shared feedback does not matter, because `use` replaces them once the
+   * field is in use.
+   */
+  static countingAccessor(off: number, v: Int32Array<ArrayBufferLike>, use: (other: boolean) => void): PropertyDescriptor {
+    const view = v;
+    const set = SharedHandle.fieldAccessor(off, true, v).set!;
+    return {
+      get(this: SharedHandle): unknown {
+        const s = this.#a + off;
+        const w = view[s];
+        if (w === undefined) return readSlot(s, w!); // past this view: a released handle, or a stale view
+        use((w & 1) === 0);
+        return (w & 1) !== 0 ? w >> 1 : readSlot(s, w);
+      },
+      set(this: SharedHandle, v: unknown): void {
+        set.call(this, v);
+        use(!(typeof v === 'number' && ((v << 1) >> 1 === v && (v !== 0 || 1 / v > 0))));
+      },
+      enumerable: true,
+      configurable: true,
+    };
+  }
+
+  /**
+   * A copy of fieldAccessor, compiled afresh for one field. Closures of one function literal share V8's feedback:
+   * with shared accessors, the `#a` load sees the handle map of every struct class whose fields this agent reads. At
+   * five it goes megamorphic, and Node 20 and 22 then compile it as a generic lookup, ×14–17 per method call
    * (`methodCallFiveTypes` in BENCHMARKS.md). A copy made by direct eval gets feedback of its own. The eval sits
    * inside the class so that `#a` resolves. The serial number in the text keeps V8's eval cache from returning an
-   * earlier copy. Returns undefined where the host forbids code generation from strings.
+   * earlier copy. A direct eval costs ~0.1 ms here, so each field keeps its copy and calls it again whenever its
+   * accessors are re-made. Returns undefined where the host forbids code generation from strings.
    */
-  static ownFieldAccessor(off: number, enumerable: boolean, v: Int32Array<ArrayBufferLike>): PropertyDescriptor | undefined {
+  static fieldAccessorCopy(): typeof SharedHandle.fieldAccessor | undefined {
     fieldAccessorSource ??= SharedHandle.fieldAccessor.toString();
-    let copy: typeof SharedHandle.fieldAccessor;
     try {
-      copy = eval(`({ ${fieldAccessorSource} }) /* ${++accessorCopies} */`).fieldAccessor;
+      return eval(`({ ${fieldAccessorSource} }) /* ${++accessorCopies} */`).fieldAccessor;
     } catch (e) {
       if (e instanceof EvalError) return undefined;
       throw e;
     }
-    return copy(off, enumerable, v);
   }
 }
 
 let fieldAccessorSource: string | undefined;
 let accessorCopies = 0;
 /**
- * Whether fields get accessors of their own (SharedHandle.ownFieldAccessor). On in Node. Off in browsers: there a
+ * Whether fields get accessors of their own (SharedHandle.fieldAccessorCopy). On in Node. Off in browsers: there a
  * Content-Security-Policy without 'unsafe-eval' would report a violation, and the shared accessors are what runs.
  * Switched off for good the first time the host refuses the eval.
  */
 let ownAccessors = typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string';
 
-// Every prototype that carries field accessors, so they can be re-installed with the new view after growth.
-const fieldProtos: { proto: object; names: readonly string[]; first: number }[] = [];
+/**
+ * Whether a field starts with the integer-specialised getter: only with accessors of its own, and only on V8 12 and
+ * later (Node 22+). On Node 20's V8 11 that shape is slower than the general one (BENCHMARKS.md "Field access").
+ */
+const integerFirst =
+  ownAccessors &&
+  Number(/^(\d+)/.exec((globalThis as { process?: { versions?: { v8?: string } } }).process?.versions?.v8 ?? '')?.[1] ?? 0) >= 12;
 
-function installOn(entry: { proto: object; names: readonly string[]; first: number }, view: Int32Array<ArrayBufferLike>): void {
-  for (let i = 0; i < entry.names.length; i++) {
-    const off = STRUCT_HEADER + entry.first + i;
-    let desc = ownAccessors ? SharedHandle.ownFieldAccessor(off, true, view) : undefined;
-    if (desc === undefined) {
-      ownAccessors = false;
-      desc = SharedHandle.fieldAccessor(off, true, view);
-    }
-    Object.defineProperty(entry.proto, entry.names[i]!, desc);
+/** One element, so that an index of 1 (a word without the integer tag) is out of bounds. */
+const INT_PROBE = new Int32Array(1);
+
+interface FieldEntry {
+  proto: object;
+  names: readonly string[];
+  first: number;
+  /** Per field: true once the field has held something other than a small integer in this agent. */
+  general: boolean[];
+  /** Per field: accesses left before the field gets accessors of its own; 0 once it has them. */
+  budget: number[];
+  /** Per field: its own copy of fieldAccessor (SharedHandle.fieldAccessorCopy), made when its budget runs out. */
+  copies: (typeof SharedHandle.fieldAccessor | undefined)[];
+}
+
+/** Accesses to a field (reads and writes, in one agent) before it gets accessors of its own. */
+const FIELD_BUDGET = 256;
+
+// Every prototype that carries field accessors, so they can be re-installed with the new view after growth.
+const fieldProtos: FieldEntry[] = [];
+
+function installOne(entry: FieldEntry, i: number, view: Int32Array<ArrayBufferLike>): void {
+  const off = STRUCT_HEADER + entry.first + i;
+  if (ownAccessors && entry.budget[i]! > 0) {
+    const use = (other: boolean): void => {
+      if (other) entry.general[i] = true;
+      if (--entry.budget[i]! === 0) installOne(entry, i, i32);
+    };
+    Object.defineProperty(entry.proto, entry.names[i]!, SharedHandle.countingAccessor(off, view, use));
+    return;
   }
+  let copy = entry.copies[i];
+  if (copy === undefined && ownAccessors) {
+    copy = entry.copies[i] = SharedHandle.fieldAccessorCopy();
+    if (copy === undefined) ownAccessors = false;
+  }
+  let desc: PropertyDescriptor;
+  if (copy === undefined) desc = SharedHandle.fieldAccessor(off, true, view);
+  else {
+    const slow = integerFirst && !entry.general[i] ? (s: number, w: number): unknown => generalize(entry, i, s, w) : undefined;
+    desc = copy(off, true, view, slow);
+  }
+  Object.defineProperty(entry.proto, entry.names[i]!, desc);
+}
+
+function installOn(entry: FieldEntry, view: Int32Array<ArrayBufferLike>): void {
+  for (let i = 0; i < entry.names.length; i++) installOne(entry, i, view);
+}
+
+/**
+ * The slow path of an integer-specialised getter: the field's word `w` (at word `s`) is not a small integer. The
+ * field gets the general getter for good, and this read is answered by readSlot. `w` is undefined when the index
+ * was past the getter's view (a released handle, or a view from before the heap grew); that says nothing about the
+ * field, so the getter stays.
+ */
+function generalize(entry: FieldEntry, i: number, s: number, w: number): unknown {
+  if (typeof w === 'number' && !entry.general[i]) {
+    entry.general[i] = true;
+    installOne(entry, i, i32);
+  }
+  return readSlot(s, w);
 }
 
 /** Define accessors for `names` (fields number `first`, `first + 1`, ...) on `proto`. */
 export function installFieldAccessors(proto: object, names: readonly string[], first: number): void {
   // No heap yet (e.g. a worker that defines classes before it attaches): the accessors get the real view when
   // the heap is created or attached, through onViewsChanged.
-  const entry = { proto, names, first };
+  const entry: FieldEntry = { proto, names, first, general: names.map(() => false), budget: names.map(() => FIELD_BUDGET), copies: [] };
   fieldProtos.push(entry);
   installOn(entry, i32);
 }
@@ -186,6 +283,20 @@ export function installFieldAccessors(proto: object, names: readonly string[], f
 onViewsChanged((view) => {
   for (const entry of fieldProtos) installOn(entry, view);
 });
+
+// Tiers. In Node a field starts with the counting accessors (SharedHandle.countingAccessor), closures of one
+// literal: defining a class costs what it did with shared accessors (an 8-field class: ~30 µs; with a copy per
+// field from the start it was ~1.1 ms, since each direct eval and first call costs ~0.1 ms). After FIELD_BUDGET
+// accesses in this agent the field gets a copy of its own, so only fields in use pay for one. The copy's getter is
+// the integer one if every access so far involved only small integers and V8 is 12 or later, else the general one.
+//
+// Integer fields. The general getter tests the tag and calls readSlot on the other branch. While that call has
+// never run, Turbofan (V8 12+) compiles it as a deopt inside the inlined getter, and leaves the caller's loop
+// unpeeled, with its accumulator boxed: methodCall ×3.4 on Node 22 and 24. The integer getter turns the tag test
+// into a bounds check on INT_PROBE instead. Turbofan compiles that check as an eager deopt and then knows the
+// element is defined, so the slow branch folds away: ×2.0. Once a getter has seen a word without the integer tag,
+// V8 would compile the out-of-bounds case in (18.5 ns a read), so the first such word replaces the getter with
+// the general one (generalize), for that field of that class in this agent, and for good.
 
 // ---------------------------------------------------------------------------------------------------------
 // Slots: reading and writing one word with full value semantics.

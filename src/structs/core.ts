@@ -164,7 +164,9 @@ export class SharedHandle {
       },
       set(this: SharedHandle, v: unknown): void {
         set.call(this, v);
-        use(!(typeof v === 'number' && ((v << 1) >> 1 === v && (v !== 0 || 1 / v > 0))));
+        // What was stored, judged by its word as the getter judges it (undefined past this view: not counted).
+        const w = view[this.#a + off];
+        if (w !== undefined) use((w & 1) === 0);
       },
       enumerable: true,
       configurable: true,

@@ -71,8 +71,11 @@ export function node24Path() {
 
 export async function run({ quick = false } = {}) {
   generate();
-  const rounds = quick ? 7 : 31;
   const major = Number(process.versions.node.split('.')[0]);
+  // Where the target is a ratio to bare node (sync hooks, Node 22+), twice the rounds: one run's median of paired
+  // ratios still moves by about ±2% on this machine, as much as the distance to the target.
+  const rounds = quick ? 7 : major >= 22 ? 61 : 31;
+  const rounds24 = quick ? 7 : 61;
   const here = measure(process.execPath, rounds, major < 22 ? 'noop-register.mjs' : 'noop-sync-register.mjs');
   const result = {
     loadVsBare: here.paired('modmap', 'bare'),
@@ -81,10 +84,11 @@ export async function run({ quick = false } = {}) {
   if (here.median.noopHook !== undefined && major < 22) result.loadVsNoopHook = here.paired('modmap', 'noopHook');
   const n24 = node24Path();
   if (major < 24 && n24) {
-    const other = measure(n24, rounds, 'noop-sync-register.mjs');
+    const other = measure(n24, rounds24, 'noop-sync-register.mjs');
     result.loadVsBareNode24 = other.paired('modmap', 'bare');
     // Beside it: the same graph under a no-op sync hook ÷ bare, the floor any loader hook starts from.
     result.details.node24 = {
+      rounds: rounds24,
       ms: { median: other.median, min: other.min },
       ratioOfMedians: other.median.modmap / other.median.bare,
       noopHookVsBare: other.paired('noopHook', 'bare'),

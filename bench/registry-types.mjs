@@ -3,6 +3,8 @@ import { SharedStruct } from 'modmap';
 
 export class Vec extends SharedStruct('x', 'y') {
   len2() { return this.x * this.x + this.y * this.y; }
+  /** len2 reading each field once (methodCallReadOnce). */
+  len2Once() { const x = this.x, y = this.y; return x * x + y * y; }
 }
 export class Holder extends SharedStruct('item') {}
 export class Fresh extends SharedStruct('x', 'y') {
@@ -16,8 +18,6 @@ export class T2 extends SharedStruct('a') {}
 export class T3 extends SharedStruct('a') {}
 export class T4 extends SharedStruct('a') {}
 
-/** The plain-object anchor: the same method on an ordinary class. */
-export class PlainVec {
-  constructor(x, y) { this.x = x; this.y = y; }
-  len2() { return this.x * this.x + this.y * this.y; }
-}
+// The plain-object anchor: the same method on an ordinary class (its own file, so that the native anchor's child,
+// bench/registry-native.mjs, can use it without loading modmap).
+export { PlainVec } from './plain-vec.mjs';

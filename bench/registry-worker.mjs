@@ -8,6 +8,9 @@ function callStruct(vs, n) { let s = 0; for (let i = 0; i < n; i++) s += vs[i & 
 // The same loop again, compiled only after the agent has read fields of four more struct types.
 function callStructLater(vs, n) { let s = 0; for (let i = 0; i < n; i++) s += vs[i & 1023].len2(); return s; }
 function callPlain(vs, n) { let s = 0; for (let i = 0; i < n; i++) s += vs[i & 1023].len2(); return s; }
+// len2 reading each field once: what the repeated reads of len2 cost (see BENCHMARKS.md, methodCallReadOnce).
+function callStructOnce(vs, n) { let s = 0; for (let i = 0; i < n; i++) s += vs[i & 1023].len2Once(); return s; }
+function callPlainOnce(vs, n) { let s = 0; for (let i = 0; i < n; i++) s += vs[i & 1023].len2Once(); return s; }
 
 function measure(fn, vs, n, rounds) {
   for (let i = 0; i < 5; i++) sink += fn(vs, n >> 2);
@@ -22,6 +25,8 @@ parentPort.once('message', ({ structs, holder, others, rounds }) => {
   const n = 2_000_000;
   const structNs = measure(callStruct, structs, n, rounds);
   const plainNs = measure(callPlain, plain, n, rounds);
+  const onceNs = measure(callStructOnce, structs, n, rounds);
+  const plainOnceNs = measure(callPlainOnce, plain, n, rounds);
   // first use of a newly received type: the field read materialises the handle, resolving its key here
   const t0 = now();
   const fresh = holder.item;
@@ -33,5 +38,5 @@ parentPort.once('message', ({ structs, holder, others, rounds }) => {
   // five struct types in this agent: every field accessor has now seen five handle shapes
   for (let i = 0; i < 1000; i++) for (const o of others) sink += o.a;
   const fiveTypesNs = measure(callStructLater, structs, n, rounds);
-  parentPort.postMessage({ structNs, plainNs, fiveTypesNs, firstUs, secondUs, sink: sink > 0 });
+  parentPort.postMessage({ structNs, plainNs, onceNs, plainOnceNs, fiveTypesNs, firstUs, secondUs, sink: sink > 0 });
 });

@@ -4,6 +4,11 @@
 //   methodCallFiveTypes = methodCall measured again after the worker has read fields of four more struct types
 //                  (a report: with five or more types, Node 20's field accessors go megamorphic, see BENCHMARKS.md);
 //   methodCallNode24 = methodCall measured with the registry's Node 24 when it is installed (see .ci/run);
+//   methodCallReadOnce = methodCall with a method that reads each field once into a local (both classes); a report:
+//                  V8 folds a plain object's repeated field loads, not the repeated checked reads of a struct field;
+//   methodCallNative = the anchor's own ratio: V8's native shared structs (`--harmony-struct`, no modmap) received
+//                  by a worker, `len2(v)` ÷ the same plain class method call (native structs have no methods; a
+//                  report, and null where the flag is missing);
 //   firstResolve = microseconds for the first method call on a newly received type, including the field read that
 //                  materialises it and resolves its key against the worker's own module (a report, not a ratio).
 import { spawnSync } from 'node:child_process';
@@ -18,21 +23,33 @@ function child(node, quick) {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
-const ns = (m) => ({ structNsPerCall: +m.structNs.toFixed(2), plainNsPerCall: +m.plainNs.toFixed(2), fiveTypesNsPerCall: +m.fiveTypesNs.toFixed(2) });
+/** The native anchor (bench/registry-native.mjs) on `node`, or null with the reason where the flag is missing. */
+function native(node, quick) {
+  const r = spawnSync(node, ['--harmony-struct', 'bench/registry-native.mjs', String(quick ? 3 : 9)], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) return { ratio: null, reason: r.stderr.trim().split('\n')[0] };
+  const m = JSON.parse(r.stdout.trim().split('\n').pop());
+  return { ratio: m.nativeNs / m.plainNs, nativeNsPerCall: +m.nativeNs.toFixed(2), plainNsPerCall: +m.plainNs.toFixed(2) };
+}
+
+const ns = (m) => ({ structNsPerCall: +m.structNs.toFixed(2), plainNsPerCall: +m.plainNs.toFixed(2), readOnceNsPerCall: +m.onceNs.toFixed(2), plainReadOnceNsPerCall: +m.plainOnceNs.toFixed(2), fiveTypesNsPerCall: +m.fiveTypesNs.toFixed(2) });
 
 export async function run({ quick = false } = {}) {
   const m = child(process.execPath, quick);
+  const nat = native(process.execPath, quick);
   const result = {
     methodCall: m.structNs / m.plainNs,
+    methodCallReadOnce: m.onceNs / m.plainOnceNs,
+    methodCallNative: nat.ratio,
     methodCallFiveTypes: m.fiveTypesNs / m.plainNs,
     firstResolve: m.firstUs,
-    details: { node: process.version, ...ns(m), firstCallUs: +m.firstUs.toFixed(1), secondCallUs: +m.secondUs.toFixed(2) },
+    details: { node: process.version, ...ns(m), firstCallUs: +m.firstUs.toFixed(1), secondCallUs: +m.secondUs.toFixed(2), native: nat },
   };
   const n24 = node24Path();
   if (Number(process.versions.node.split('.')[0]) < 24 && n24) {
     const o = child(n24, quick);
     result.methodCallNode24 = o.structNs / o.plainNs;
-    result.details.node24 = { ...ns(o), methodCallFiveTypes: +(o.fiveTypesNs / o.plainNs).toFixed(3) };
+    const nat24 = native(n24, quick);
+    result.details.node24 = { ...ns(o), methodCallFiveTypes: +(o.fiveTypesNs / o.plainNs).toFixed(3), methodCallReadOnce: +(o.onceNs / o.plainOnceNs).toFixed(3), native: nat24 };
   }
   return result;
 }

@@ -26,6 +26,8 @@ const suites = {
     methodCall: [1.5, 'lower', 'method call on a received struct ÷ plain class method'],
     methodCallNode24: [1.5, 'lower', 'the same on Node 24'],
     methodCallFiveTypes: [Infinity, 'lower', 'methodCall after the agent read fields of 4 more struct types (report)'],
+    methodCallReadOnce: [Infinity, 'lower', 'methodCall with a method reading each field once, both classes (report)'],
+    methodCallNative: [Infinity, 'lower', 'V8 native shared structs (--harmony-struct): len2(v) ÷ plain method (report)'],
     firstResolve: [Infinity, 'lower', 'µs for the first method call on a newly received type (report)'],
   }],
   shim: ['./shim.mjs', {

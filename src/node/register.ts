@@ -14,6 +14,9 @@ import { installTransport } from './lazy-transport.js';
 import type * as Transport from '../transport/node.js';
 import { createSecret, createTokenIssuer } from '../../loader-hooks/token.js';
 import { registerHooks, supportsSyncHooks } from './features.js';
+// Static, not `await import()`: it is in the bundle either way, and an await here was a turn of the event loop
+// (~0.2 ms) in every agent's start-up.
+import { createSyncHooks } from '../../loader-hooks/sync.js';
 
 // The registry's secret is made on first use where the hooks share this thread; Node 20's hooks thread needs it now.
 let secret: string | undefined = supportsSyncHooks ? undefined : createSecret();
@@ -21,7 +24,9 @@ const getSecret = (): string => (secret ??= createSecret());
 const tokenFor = createTokenIssuer(getSecret);
 /** require() of ES modules works here (Node 20.19+, 22.12+), so modmap's parts can load synchronously on first need. */
 const lazy = process.features.require_module === true;
-const requireHere = nodeModule.createRequire(import.meta.url);
+// Made on first need (a lazily loaded part): createRequire costs ~0.27 ms, and most runs never call it.
+let require_: NodeJS.Require | undefined;
+const requireHere = (id: string): unknown => (require_ ??= nodeModule.createRequire(import.meta.url))(id);
 
 const other = installLazyRuntime((url, token) => token === tokenFor(url));
 if (other !== undefined) {
@@ -47,7 +52,6 @@ const patchWorkerThreads = installTransport({ loaded: loadedRuntime, load: runti
 });
 
 if (supportsSyncHooks) {
-  const { createSyncHooks } = await import('../../loader-hooks/sync.js');
   registerHooks!(createSyncHooks(getSecret, patchWorkerThreads));
 } else {
   nodeModule.register(new URL('../../loader-hooks/index.js', import.meta.url), { data: { secret: getSecret() } });

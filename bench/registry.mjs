@@ -18,38 +18,39 @@ import { node24Path } from './load.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 function child(node, quick) {
-  const r = spawnSync(node, ['--import', 'modmap/register', 'bench/registry-child.mjs', String(quick ? 3 : 9)], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(node, ['--import', 'modmap/register', 'bench/registry-child.mjs', String(quick ? 3 : 15)], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`registry bench failed (${node}):\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
 /** The native anchor (bench/registry-native.mjs) on `node`, or null with the reason where the flag is missing. */
 function native(node, quick) {
-  const r = spawnSync(node, ['--harmony-struct', 'bench/registry-native.mjs', String(quick ? 3 : 9)], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(node, ['--harmony-struct', 'bench/registry-native.mjs', String(quick ? 3 : 15)], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) return { ratio: null, reason: r.stderr.trim().split('\n')[0] };
   const m = JSON.parse(r.stdout.trim().split('\n').pop());
-  return { ratio: m.nativeNs / m.plainNs, nativeNsPerCall: +m.nativeNs.toFixed(2), plainNsPerCall: +m.plainNs.toFixed(2) };
+  return { ratio: m.ratio, nativeNsPerCall: +m.nativeNs.toFixed(2), plainNsPerCall: +m.plainNs.toFixed(2) };
 }
 
+/** Each arm's best ns per call, beside the paired ratios (the figures). */
 const ns = (m) => ({ structNsPerCall: +m.structNs.toFixed(2), plainNsPerCall: +m.plainNs.toFixed(2), readOnceNsPerCall: +m.onceNs.toFixed(2), plainReadOnceNsPerCall: +m.plainOnceNs.toFixed(2), fiveTypesNsPerCall: +m.fiveTypesNs.toFixed(2) });
 
 export async function run({ quick = false } = {}) {
   const m = child(process.execPath, quick);
   const nat = native(process.execPath, quick);
   const result = {
-    methodCall: m.structNs / m.plainNs,
-    methodCallReadOnce: m.onceNs / m.plainOnceNs,
+    methodCall: m.methodCall,
+    methodCallReadOnce: m.readOnce,
     methodCallNative: nat.ratio,
-    methodCallFiveTypes: m.fiveTypesNs / m.plainNs,
+    methodCallFiveTypes: m.fiveTypes,
     firstResolve: m.firstUs,
     details: { node: process.version, ...ns(m), firstCallUs: +m.firstUs.toFixed(1), secondCallUs: +m.secondUs.toFixed(2), native: nat },
   };
   const n24 = node24Path();
   if (Number(process.versions.node.split('.')[0]) < 24 && n24) {
     const o = child(n24, quick);
-    result.methodCallNode24 = o.structNs / o.plainNs;
+    result.methodCallNode24 = o.methodCall;
     const nat24 = native(n24, quick);
-    result.details.node24 = { ...ns(o), methodCallFiveTypes: +(o.fiveTypesNs / o.plainNs).toFixed(3), methodCallReadOnce: +(o.onceNs / o.plainOnceNs).toFixed(3), native: nat24 };
+    result.details.node24 = { ...ns(o), methodCallFiveTypes: +o.fiveTypes.toFixed(3), methodCallReadOnce: +o.readOnce.toFixed(3), native: nat24 };
   }
   return result;
 }

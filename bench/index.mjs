@@ -39,6 +39,7 @@ const suites = {
     fieldWrite: [1.5, 'lower', 'field write (ints, doubles) ÷ plain object'],
     alloc: [2, 'lower', 'new Point(x, y) ÷ plain object'],
     chase: [2, 'lower', 'walk p.next over 100,000 nodes ÷ plain objects'],
+    arrayRead: [Infinity, 'lower', 'SharedArray get(i) of small integers ÷ a plain Array element read (report)'],
     postGraph: [1.2, 'lower', 'post a 100,000-node list ÷ a 1-node list'],
     allocChurn: [3, 'lower', 'steady-state new Point + SharedStruct.release ÷ plain object left to V8 GC (dropped instead: details)'],
   }],

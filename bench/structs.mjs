@@ -99,7 +99,25 @@ function plainList(n) {
   return head;
 }
 
-function runCases(plain, shared, sharedAlloc, { quick, doubleWrites = true }) {
+// Array element reads (a report, arrayRead): a plain Array of small integers against a shared array of the same.
+function plainArrayRead(arr, n) {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += arr[i & 1023];
+  sink += s;
+}
+function modmapArrayRead(arr, n) {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += arr.get(i & 1023);
+  sink += s;
+}
+function nativeArrayRead(arr, n) {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += arr[i & 1023];
+  sink += s;
+}
+
+/** `array`: { make(n), set(a, i, v), read(a, n) } for the shared side of arrayRead (get(i) in modmap, [i] natively). */
+function runCases(plain, shared, sharedAlloc, { quick, doubleWrites = true, array }) {
   const rounds = quick ? 5 : 12;
   const ops = quick ? 2_000_000 : 10_000_000;
   const dOps = quick ? 500_000 : 2_000_000;
@@ -114,6 +132,14 @@ function runCases(plain, shared, sharedAlloc, { quick, doubleWrites = true }) {
   if (doubleWrites) pair('fieldWriteDouble', plainWriteDouble, sharedWriteDouble, dOps);
   pair('alloc', plainAlloc, sharedAlloc, quick ? 300_000 : 1_000_000);
   pair('chase', plainChase, sharedChase, LIST * (quick ? 5 : 20));
+  if (array) {
+    const plainArr = Array.from({ length: 1024 }, (_, i) => i);
+    const sharedArr = array.make(1024);
+    for (let i = 0; i < 1024; i++) array.set(sharedArr, i, i);
+    const p = measure((k) => plainArrayRead(plainArr, k), ops, rounds);
+    const sh = measure((k) => array.read(sharedArr, k), ops, rounds);
+    out.arrayRead = { plainNs: p, sharedNs: sh, ratio: sh / p };
+  }
   return out;
 }
 
@@ -131,7 +157,9 @@ function nativeMain(quick) {
   const plain = makeCases('plain', (x, y) => new PlainPoint(x, y), plainList);
   const shared = makeCases('native', make, list);
   // Native structs refuse `undefined`-terminated chase? (`next` starts undefined, so the loop ends.)
-  const r = runCases(plain, shared, nativeAlloc, { quick });
+  const SA = globalThis.SharedArray;
+  const array = { make: (n) => new SA(n), set: (a, i, v) => { a[i] = v; }, read: nativeArrayRead };
+  const r = runCases(plain, shared, nativeAlloc, { quick, array });
   process.stdout.write(JSON.stringify(r));
 }
 
@@ -263,7 +291,8 @@ export async function run({ quick = false } = {}) {
   const list = (n) => { let head; for (let i = 0; i < n; i++) { const p = new Point(i, i); p.next = head; head = p; } return head; };
   const plain = makeCases('plain', (x, y) => new PlainPoint(x, y), plainList);
   const shared = makeCases('modmap', (x, y) => new Point(x, y), list);
-  const mine = runCases(plain, shared, modmapAlloc, { quick });
+  const array = { make: (n) => new S.SharedArray(n), set: (a, i, v) => a.set(i, v), read: modmapArrayRead };
+  const mine = runCases(plain, shared, modmapAlloc, { quick, array });
   // allocChurn (see measureChurn).
   function modmapChurn(ring, n) {
     for (let i = 0; i < n; i++) ring[i & 1023] = new Point(i, i);
@@ -314,6 +343,7 @@ export async function run({ quick = false } = {}) {
     fieldWriteDouble: r.fieldWriteDouble.ratio,
     alloc: r.alloc.ratio,
     chase: r.chase.ratio,
+    arrayRead: r.arrayRead?.ratio,
   };
   const m = ratios(mine);
   return {
@@ -321,6 +351,7 @@ export async function run({ quick = false } = {}) {
     fieldWrite: m.fieldWrite,
     alloc: m.alloc,
     chase: m.chase,
+    arrayRead: m.arrayRead,
     postGraph: post.ratio,
     allocChurn: churn.ratio,
     defineClass: define.ratio,

@@ -4,7 +4,7 @@
 // heap are in place before any user code uses them in a worker), then the loader hooks.
 //
 // Start-up is kept small, because every agent of every run pays it. This file is bundled with the hooks' per-file
-// test and the stand-ins below into dist/src/node/register.bundle.js (~13 KB); the runtime, the struct engine, the
+// test and the stand-ins below into dist/src/node/register.bundle.js (~12 KB); the runtime, the struct engine, the
 // transport (and with it node:worker_threads), the scanner and transform, and the error table load on first need
 // (lazy-runtime.ts, structs/bridge-state.ts, lazy-transport.ts, loader-hooks/load.ts).
 import * as nodeModule from 'node:module';

@@ -4,6 +4,7 @@
 // the same plain class method call as methodCall's anchor, both in the worker. Prints one JSON line.
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { PlainVec } from './plain-vec.mjs';
+import { measureInterleaved } from './interleaved.mjs';
 
 if (isMainThread) {
   const rounds = Number(process.argv[2] ?? 7);
@@ -15,25 +16,15 @@ if (isMainThread) {
   await w.terminate();
   console.log(JSON.stringify(r));
 } else {
-  const now = () => Number(process.hrtime.bigint());
-  let sink = 0;
   const len2 = (v) => v.x * v.x + v.y * v.y;
   function callNative(vs, n) { let s = 0; for (let i = 0; i < n; i++) s += len2(vs[i & 1023]); return s; }
   function callPlain(vs, n) { let s = 0; for (let i = 0; i < n; i++) s += vs[i & 1023].len2(); return s; }
-  const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
-  // Arms interleaved per round and a median of per-round ratios, as in bench/registry-worker.mjs.
-  function measure(arms, n, rounds) {
-    for (const [fn, vs] of arms) for (let i = 0; i < 5; i++) sink += fn(vs, n >> 2);
-    const ns = arms.map(() => []);
-    for (let r = 0; r < rounds; r++) arms.forEach(([fn, vs], k) => { const t = now(); sink += fn(vs, n); ns[k].push((now() - t) / n); });
-    return { min: ns.map((xs) => Math.min(...xs)), ratio: median(ns[0].map((t, i) => t / ns[1][i])) };
-  }
   parentPort.once('message', ({ structs, rounds }) => {
     // A plain JS array of the received structs, as the modmap bench indexes a plain array of handles.
     const vs = Array.from({ length: 1024 }, (_, i) => structs[i]);
     const plain = vs.map((v) => new PlainVec(v.x, v.y));
     const n = 2_000_000;
-    const m = measure([[callNative, vs], [callPlain, plain]], n, rounds);
-    parentPort.postMessage({ ratio: m.ratio, nativeNs: m.min[0], plainNs: m.min[1], sink: sink > 0 });
+    const m = measureInterleaved([[callNative, vs], [callPlain, plain]], n, rounds);
+    parentPort.postMessage({ ratio: m.ratio(0, 1), nativeNs: m.min[0], plainNs: m.min[1], sink: m.sink > 0 });
   });
 }

@@ -182,8 +182,8 @@ const slow = {
 
 function installFastPaths(view: Int32Array<ArrayBufferLike>): void {
   const proto = SharedArray.prototype;
-  const length = view.length;
-  /** The block address of an array handle (-1 for anything else), or the slow path's answer. */
+  const viewLength = view.length;
+  /** The block address of an array handle whose header this view holds, else -1 (the slow path then decides). */
   const arrayAt = (h: unknown): number => {
     let a: number;
     try {
@@ -213,7 +213,7 @@ function installFastPaths(view: Int32Array<ArrayBufferLike>): void {
     value: function set(this: SharedArray, i: number, v: Shareable): void {
       const a = arrayAt(this);
       // The block may end past this view (an old `set` kept across heap growth): a store there would be dropped.
-      if (a >= 0 && typeof v === 'number' && i >>> 0 === i && i < view[a + 2]! >>> 0 && a + HEADER + i < length) {
+      if (a >= 0 && typeof v === 'number' && i >>> 0 === i && i < view[a + 2]! >>> 0 && a + HEADER + i < viewLength) {
         const w = (v << 1) | 1;
         // Small integers are one self-contained word: a plain (tear-free) Int32 store is enough.
         if (w >> 1 === v && (v !== 0 || 1 / v > 0)) {

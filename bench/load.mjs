@@ -46,7 +46,6 @@ function time(node, args) {
   return ms;
 }
 
-
 function measure(node, rounds, noop) {
   const main = join(out, 'main.mjs');
   const variants = {

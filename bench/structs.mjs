@@ -132,14 +132,12 @@ function runCases(plain, shared, sharedAlloc, { quick, doubleWrites = true, arra
   if (doubleWrites) pair('fieldWriteDouble', plainWriteDouble, sharedWriteDouble, dOps);
   pair('alloc', plainAlloc, sharedAlloc, quick ? 300_000 : 1_000_000);
   pair('chase', plainChase, sharedChase, LIST * (quick ? 5 : 20));
-  if (array) {
-    const plainArr = Array.from({ length: 1024 }, (_, i) => i);
-    const sharedArr = array.make(1024);
-    for (let i = 0; i < 1024; i++) array.set(sharedArr, i, i);
-    const p = measure((k) => plainArrayRead(plainArr, k), ops, rounds);
-    const sh = measure((k) => array.read(sharedArr, k), ops, rounds);
-    out.arrayRead = { plainNs: p, sharedNs: sh, ratio: sh / p };
-  }
+  const plainArr = Array.from({ length: 1024 }, (_, i) => i);
+  const sharedArr = array.make(1024);
+  for (let i = 0; i < 1024; i++) array.set(sharedArr, i, i);
+  const arrP = measure((k) => plainArrayRead(plainArr, k), ops, rounds);
+  const arrS = measure((k) => array.read(sharedArr, k), ops, rounds);
+  out.arrayRead = { plainNs: arrP, sharedNs: arrS, ratio: arrS / arrP };
   return out;
 }
 
@@ -343,7 +341,7 @@ export async function run({ quick = false } = {}) {
     fieldWriteDouble: r.fieldWriteDouble.ratio,
     alloc: r.alloc.ratio,
     chase: r.chase.ratio,
-    arrayRead: r.arrayRead?.ratio,
+    arrayRead: r.arrayRead.ratio,
   };
   const m = ratios(mine);
   return {

@@ -6,9 +6,10 @@
 //                  registerHooks modmap uses; on Node 20 the async hooks thread alone costs far more).
 // loadVsNoopHook = Node 20 only: modmap ÷ a no-op `module.register` hook, the floor of any async hook (≤ 1.05).
 // loadVsBareNode24 = loadVsBare measured with the registry's Node 24 when it is installed (see .ci/run).
-// Method: each variant is a fresh process; rounds are interleaved (ABC ABC …), and each ratio is the median over
-// the rounds of that round's own ratio (modmap ÷ anchor, run back to back), so that drift in the machine's speed
-// cancels. The median and min times of each variant, and the ratio of the medians, are in `details`.
+// Method: each variant is a fresh process; rounds are interleaved, in an order that turns each round (ABC BCA CAB
+// …), and each ratio is the median over the rounds of that round's own ratio (modmap ÷ anchor, run close
+// together), so that drift in the machine's speed and a process's place in the round cancel. The median and min
+// times of each variant, and the ratio of the medians, are in `details`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,10 +56,18 @@ function measure(node, rounds, noop) {
   };
   const times = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
   for (const args of Object.values(variants)) time(node, args); // warm the file cache
-  for (let r = 0; r < rounds; r++) for (const [k, args] of Object.entries(variants)) times[k].push(time(node, args));
+  // The order turns by one each round. With a fixed order, the third process of a round measured 1.3–3.6% slower
+  // than the first in runs of bare node alone (three runs of 41 rounds), a bias as large as the effects measured.
+  const entries = Object.entries(variants);
+  for (let r = 0; r < rounds; r++) {
+    for (let j = 0; j < entries.length; j++) {
+      const [k, args] = entries[(r + j) % entries.length];
+      times[k].push(time(node, args));
+    }
+  }
   const med = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, +median(v).toFixed(1)]));
   const min = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, +Math.min(...v).toFixed(1)]));
-  /** The median over rounds of a ÷ b, each round's pair run back to back. */
+  /** The median over rounds of a ÷ b, each from one round. */
   const paired = (a, b) => median(times[a].map((t, i) => t / times[b][i]));
   return { median: med, min, paired };
 }

@@ -51,6 +51,8 @@ function measure(node, rounds, noop) {
   const main = join(out, 'main.mjs');
   const variants = {
     bare: [main],
+    // The same command again: its ratio to `bare` shows this run's noise floor (details.…controlVsBare).
+    bareControl: [main],
     modmap: ['--import', 'modmap/register', main],
     ...(noop ? { noopHook: ['--import', pathToFileURL(join(out, noop)).href, main] } : {}),
   };
@@ -87,7 +89,7 @@ export async function run({ quick = false } = {}) {
   const here = measure(process.execPath, rounds, major < 22 ? 'noop-register.mjs' : 'noop-sync-register.mjs');
   const result = {
     loadVsBare: here.paired('modmap', 'bare'),
-    details: { modules: MODULES, rounds, node: process.version, ms: { median: here.median, min: here.min }, ratioOfMedians: here.median.modmap / here.median.bare },
+    details: { modules: MODULES, rounds, node: process.version, ms: { median: here.median, min: here.min }, ratioOfMedians: here.median.modmap / here.median.bare, controlVsBare: here.paired('bareControl', 'bare') },
   };
   if (here.median.noopHook !== undefined && major < 22) result.loadVsNoopHook = here.paired('modmap', 'noopHook');
   const n24 = node24Path();
@@ -99,6 +101,7 @@ export async function run({ quick = false } = {}) {
       rounds: rounds24,
       ms: { median: other.median, min: other.min },
       ratioOfMedians: other.median.modmap / other.median.bare,
+      controlVsBare: other.paired('bareControl', 'bare'),
       noopHookVsBare: other.paired('noopHook', 'bare'),
       modmapVsNoopHook: other.paired('modmap', 'noopHook'),
     };

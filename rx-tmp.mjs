@@ -1,0 +1,12 @@
+import { readFileSync } from 'node:fs';
+const P = 'module[ \\t]*[{/\\u0080-\\uffff]|import[ \\t\\n\\r]*[(/\\u0080-\\uffff]';
+const WORK = new RegExp(`${P}|SharedStruct`);
+const BOTH = new RegExp(`${P}|SharedStruct|[\\u0080-\\uffff]`);
+const ts = readFileSync('node_modules/typescript5/lib/typescript.js', 'latin1');
+const ascii = ts.replace(/[^\x00-\x7f]/g, '?').replace(/module[ \t]*[{/]|import[ \t\n\r]*[(/]|SharedStruct/g, 'xxxxxx');
+console.log('size', (ascii.length / 1e6).toFixed(1), 'MB; WORK matches ascii?', WORK.test(ascii), 'BOTH?', BOTH.test(ascii));
+const time = (re, s, n) => { let t = performance.now(); for (let i = 0; i < n; i++) re.test(s); return ((performance.now() - t) / n).toFixed(2); };
+for (let k = 0; k < 3; k++) console.log('ascii 9MB: WORK', time(WORK, ascii, 5), 'ms  BOTH', time(BOTH, ascii, 5), 'ms');
+const small = readFileSync('bench/.out/graph500/m3.mjs', 'latin1');
+const timeS = (re, n) => { let t = performance.now(); for (let i = 0; i < n; i++) re.test(small + (i & 1 ? ' ' : '')); return ((performance.now() - t) / n * 1000).toFixed(3); };
+for (let k = 0; k < 3; k++) console.log('small: WORK', timeS(WORK, 1e5), 'µs  BOTH', timeS(BOTH, 1e5), 'µs');

@@ -89,15 +89,10 @@ export class SharedArray<T extends Shareable = Shareable> extends SharedHandle {
     const a = arrayAddr(this);
     if (!(i >>> 0 === i && i < lengthAt(a))) throw codes.ERR_MODMAP_INDEX_OUT_OF_RANGE(String(i), lengthAt(a));
     const s = a + HEADER + i;
-    if (typeof v === 'number') {
-      const w = (v << 1) | 1;
-      if (w >> 1 === v && (v !== 0 || 1 / v > 0)) {
-        i32[s] = w;
-        return;
-      }
-    }
+    // Small integers mostly take the fast path below ("Fast paths"); encodeFor gives them the same word.
     const w = encodeFor(v, a, s);
-    // Numbers need no release (self-validating boxes, see values.ts); other boxes and references do.
+    // Numbers need no release (small integers are the word itself; boxes validate themselves, see values.ts);
+    // other boxes and references do.
     if (typeof v === 'number') i32[s] = w;
     else Atomics.store(i32, s, w);
   }

@@ -1,6 +1,7 @@
 // Timing several loops against each other on a machine whose speed drifts: each round times every arm once, back to
 // back, and a ratio is the median over rounds of that round's own ratio (bench/load.mjs does the same with processes).
-// Used by bench/registry-worker.mjs and bench/registry-native.mjs, which run in workers of their own.
+// measureInterleaved serves bench/registry-worker.mjs and bench/registry-native.mjs (in workers of their own);
+// bench/load.mjs uses `median`.
 
 export const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
 
